@@ -1,0 +1,3 @@
+//! Pure statistics over plain data: no I/O, no Leptos, no SQL.
+
+pub mod headcount;

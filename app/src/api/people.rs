@@ -1,0 +1,210 @@
+//! The people directory, profiles, the org chart, and HR's changes to people and roles.
+
+use crate::domain::people::{DepartmentOption, DirectoryPage, PersonId, PersonProfile};
+use crate::error::AppResult;
+use leptos::prelude::*;
+
+/// All departments, parents before children, each with its full path.
+#[server(prefix = "/api", endpoint = "list_departments")]
+pub async fn list_departments() -> AppResult<Vec<DepartmentOption>> {
+    use crate::auth::{current_user, policy, state};
+    use crate::domain::people::department_options;
+    crate::api::respond(
+        async move {
+            let user = current_user()?;
+            policy::require(&user, policy::Action::BrowseDirectory)?;
+            let departments = crate::store::departments::all(&state().pool).await?;
+            Ok(department_options(&departments))
+        }
+        .await,
+    )
+}
+
+/// One page (25 people) of the directory, by name; filters by name or email and by
+/// department (sub-departments included).
+#[server(prefix = "/api", endpoint = "list_people")]
+pub async fn list_people(
+    search: String,
+    department_id: Option<i64>,
+    include_left: bool,
+    page: i64,
+) -> AppResult<DirectoryPage> {
+    use crate::auth::{current_user, policy, state};
+    use crate::domain::people::DirectoryQuery;
+    use crate::error::AppError;
+    crate::api::respond(
+        async move {
+            let user = current_user()?;
+            policy::require(&user, policy::Action::BrowseDirectory)?;
+            if search.chars().count() > 100 {
+                return Err(AppError::invalid("search", "Search for at most 100 characters."));
+            }
+            let query = DirectoryQuery { search, department_id, include_left, page: page.clamp(1, 100_000) };
+            crate::store::people::directory(&state().pool, &query).await
+        }
+        .await,
+    )
+}
+
+/// Up to 8 active people whose name or email starts with `prefix` (for the manager field).
+#[server(prefix = "/api", endpoint = "suggest_people")]
+pub async fn suggest_people(prefix: String) -> AppResult<Vec<(String, String)>> {
+    use crate::auth::{current_user, policy, state};
+    crate::api::respond(
+        async move {
+            let user = current_user()?;
+            policy::require(&user, policy::Action::BrowseDirectory)?;
+            if prefix.trim().chars().count() < 2 || prefix.chars().count() > 100 {
+                return Ok(Vec::new());
+            }
+            crate::store::people::suggest(&state().pool, &prefix).await
+        }
+        .await,
+    )
+}
+
+/// A person's profile: card, manager chain, direct reports, roles, and (for themselves, their
+/// managers and HR) private details.
+#[server(prefix = "/api", endpoint = "get_person")]
+pub async fn get_person(id: PersonId) -> AppResult<PersonProfile> {
+    use crate::auth::{current_user, policy, state};
+    use crate::error::AppError;
+    use crate::store::people;
+    crate::api::respond(
+        async move {
+            let user = current_user()?;
+            policy::require(&user, policy::Action::BrowseDirectory)?;
+            let pool = &state().pool;
+            let card = people::card(pool, id).await?.ok_or_else(|| AppError::not_found("That person"))?;
+            let details = people::details(pool, id).await?.ok_or_else(|| AppError::not_found("That person"))?;
+            let manager_chain = people::manager_chain(pool, id).await?;
+            let manages = manager_chain.iter().any(|m| m.id == user.id);
+            let private = policy::may_see_private(&user, id, manages).then_some(details.private);
+            Ok(PersonProfile {
+                card,
+                email: details.email,
+                department_id: details.department_id,
+                manager_chain,
+                direct_reports: people::direct_reports(pool, id).await?,
+                private,
+                roles: people::roles(pool, id).await?,
+            })
+        }
+        .await,
+    )
+}
+
+/// The person at the top of the company, where the org chart starts.
+#[server(prefix = "/api", endpoint = "org_top")]
+pub async fn org_top() -> AppResult<Option<PersonId>> {
+    use crate::auth::{current_user, policy, state};
+    crate::api::respond(
+        async move {
+            let user = current_user()?;
+            policy::require(&user, policy::Action::BrowseDirectory)?;
+            crate::store::people::top_of_company(&state().pool).await
+        }
+        .await,
+    )
+}
+
+/// HR adds a person, then goes to their profile.
+#[server(prefix = "/api", endpoint = "create_person")]
+pub async fn create_person(
+    name: String,
+    email: String,
+    title: String,
+    department_id: String,
+    manager_email: String,
+    hire_date: String,
+    location: String,
+) -> AppResult<()> {
+    use crate::auth::{current_user, policy, state};
+    use crate::domain::people::{PersonForm, PersonInput};
+    use crate::error::AppError;
+    crate::api::respond(
+        async move {
+            let user = current_user()?;
+            policy::require(&user, policy::Action::ManagePeople)?;
+            let form = PersonForm { name, email, title, department_id, manager_email, hire_date, location };
+            let input = PersonInput::parse(&form).map_err(AppError::Invalid)?;
+            let id = crate::store::people::create(&state().pool, &input, user.id).await?;
+            leptos_axum::redirect(&format!("/people/{id}"));
+            Ok(())
+        }
+        .await,
+    )
+}
+
+/// HR changes a person's details, department or manager, then goes back to their profile.
+#[server(prefix = "/api", endpoint = "update_person")]
+#[allow(clippy::too_many_arguments)]
+pub async fn update_person(
+    id: PersonId,
+    name: String,
+    email: String,
+    title: String,
+    department_id: String,
+    manager_email: String,
+    hire_date: String,
+    location: String,
+) -> AppResult<()> {
+    use crate::auth::{current_user, policy, state};
+    use crate::domain::people::{PersonForm, PersonInput};
+    use crate::error::AppError;
+    crate::api::respond(
+        async move {
+            let user = current_user()?;
+            policy::require(&user, policy::Action::ManagePeople)?;
+            let form = PersonForm { name, email, title, department_id, manager_email, hire_date, location };
+            let input = PersonInput::parse(&form).map_err(AppError::Invalid)?;
+            crate::store::people::update(&state().pool, id, &input, user.id).await?;
+            leptos_axum::redirect(&format!("/people/{id}"));
+            Ok(())
+        }
+        .await,
+    )
+}
+
+/// HR marks a person as having left (their sessions end at once).
+#[server(prefix = "/api", endpoint = "mark_person_left")]
+pub async fn mark_person_left(id: PersonId) -> AppResult<()> {
+    use crate::auth::{current_user, policy, state};
+    use crate::error::AppError;
+    crate::api::respond(
+        async move {
+            let user = current_user()?;
+            policy::require(&user, policy::Action::ManagePeople)?;
+            if id == user.id {
+                return Err(AppError::Conflict("You cannot mark yourself as left.".into()));
+            }
+            crate::store::people::mark_left(&state().pool, id, user.id).await
+        }
+        .await,
+    )
+}
+
+/// HR grants (`change` = "grant") or removes (`change` = "remove") a role.
+#[server(prefix = "/api", endpoint = "set_person_role")]
+pub async fn set_person_role(id: PersonId, role: String, change: String) -> AppResult<()> {
+    use crate::auth::{current_user, policy, state};
+    use crate::domain::people::Role;
+    use crate::error::AppError;
+    crate::api::respond(
+        async move {
+            let user = current_user()?;
+            let role = Role::parse(&role).ok_or_else(|| AppError::invalid("role", "Choose a role from the list."))?;
+            policy::require(&user, policy::Action::ChangeRole(role))?;
+            let granted = match change.as_str() {
+                "grant" => true,
+                "remove" => false,
+                _ => return Err(AppError::invalid("change", "Choose grant or remove.")),
+            };
+            if !granted && id == user.id && role == Role::Admin {
+                return Err(AppError::Conflict("You cannot remove your own administrator role.".into()));
+            }
+            crate::store::people::set_role(&state().pool, id, role, granted, Some(user.id)).await
+        }
+        .await,
+    )
+}

@@ -1,0 +1,93 @@
+//! The one error type every server function returns, and what the browser gets to see of it.
+//!
+//! Users see a message written for them (tied to a field where there is one) and, for internal
+//! failures, a correlation id that matches a line in the server log. SQL, paths and stack traces
+//! never leave the server.
+
+use serde::{Deserialize, Serialize};
+use server_fn::codec::JsonEncoding;
+use server_fn::error::{FromServerFnError, ServerFnErrorErr};
+
+/// A problem with one form field, shown next to that field.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldError {
+    pub field: String,
+    pub message: String,
+}
+
+impl FieldError {
+    pub fn new(field: &str, message: impl Into<String>) -> Self {
+        Self { field: field.to_string(), message: message.into() }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum AppError {
+    #[error("Please sign in to continue.")]
+    Unauthorized,
+    #[error("You don't have permission to do that.")]
+    Forbidden,
+    #[error("{0}")]
+    NotFound(String),
+    #[error("Please correct the highlighted fields.")]
+    Invalid(Vec<FieldError>),
+    #[error("{0}")]
+    Conflict(String),
+    #[error("Too many attempts. Please wait a few minutes and try again.")]
+    TooManyRequests,
+    #[error("Something went wrong on our side. Reference: {correlation_id}")]
+    Internal { correlation_id: String },
+    #[error("Could not reach the server. Check your connection and try again.")]
+    Transport(String),
+}
+
+impl AppError {
+    pub fn invalid(field: &str, message: impl Into<String>) -> Self {
+        AppError::Invalid(vec![FieldError::new(field, message)])
+    }
+
+    pub fn not_found(what: &str) -> Self {
+        AppError::NotFound(format!("{what} was not found."))
+    }
+
+    /// The HTTP status this error is sent with.
+    pub fn status_code(&self) -> u16 {
+        match self {
+            AppError::Unauthorized => 401,
+            AppError::Forbidden => 403,
+            AppError::NotFound(_) => 404,
+            AppError::Invalid(_) => 422,
+            AppError::Conflict(_) => 409,
+            AppError::TooManyRequests => 429,
+            AppError::Internal { .. } => 500,
+            AppError::Transport(_) => 502,
+        }
+    }
+
+    /// The message for one field, if this error names it.
+    pub fn field_message(&self, field: &str) -> Option<String> {
+        match self {
+            AppError::Invalid(errors) => {
+                errors.iter().find(|e| e.field == field).map(|e| e.message.clone())
+            }
+            _ => None,
+        }
+    }
+}
+
+impl FromServerFnError for AppError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        match value {
+            ServerFnErrorErr::Args(_) | ServerFnErrorErr::MissingArg(_) => {
+                AppError::Invalid(vec![FieldError::new("form", "The form was incomplete.")])
+            }
+            ServerFnErrorErr::Request(e) => AppError::Transport(e),
+            other => AppError::Transport(other.to_string()),
+        }
+    }
+}
+
+/// Shorthand for results of server functions.
+pub type AppResult<T> = Result<T, AppError>;

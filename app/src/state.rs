@@ -1,0 +1,25 @@
+//! Server-side shared state: the database pool, Leptos options and configuration. Handed to
+//! every server function through Leptos context.
+
+use crate::store::{Backend, Pool};
+use axum::extract::FromRef;
+use leptos::config::LeptosOptions;
+use std::sync::Arc;
+
+/// Settings read once at start from the environment (see README, "Configuration").
+#[derive(Clone, Debug)]
+pub struct Config {
+    pub database_url: String,
+    pub backend: Backend,
+    /// Mark the session cookie Secure (KEEL_SECURE_COOKIES=1): required behind HTTPS.
+    pub secure_cookies: bool,
+    /// Seed an empty database with the demo company and list its logins (KEEL_DEMO=1).
+    pub demo: bool,
+}
+
+#[derive(Clone, FromRef)]
+pub struct AppState {
+    pub leptos_options: LeptosOptions,
+    pub pool: Pool,
+    pub config: Arc<Config>,
+}

@@ -1,0 +1,127 @@
+//! The only place SQL lives. One file per aggregate; every function takes the pool or a
+//! transaction. The same SQL text runs on SQLite and PostgreSQL through sqlx's `Any` driver, so
+//! columns are integers and text only (times are unix seconds, dates are YYYY-MM-DD text).
+
+pub mod accounts;
+pub mod audit;
+pub mod departments;
+pub mod people;
+pub mod seed;
+
+use crate::error::AppError;
+use sqlx::any::{AnyPoolOptions, AnyConnectOptions};
+use sqlx::{AnyPool, Executor};
+use std::str::FromStr;
+use std::time::Duration;
+
+pub type Pool = AnyPool;
+pub type Tx<'a> = sqlx::Transaction<'a, sqlx::Any>;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    pub fn of_url(url: &str) -> Result<Backend, String> {
+        if url.starts_with("sqlite:") {
+            Ok(Backend::Sqlite)
+        } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+            Ok(Backend::Postgres)
+        } else {
+            Err(format!("DATABASE_URL must start with sqlite: or postgres: (got {url:?})"))
+        }
+    }
+}
+
+static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
+static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
+
+/// Opens a pool. SQLite connections get WAL, foreign keys, synchronous=FULL and a busy timeout;
+/// the database file (and its folder) is created when missing.
+pub async fn connect(url: &str, max_connections: u32) -> Result<Pool, String> {
+    sqlx::any::install_default_drivers();
+    let backend = Backend::of_url(url)?;
+    let url = if backend == Backend::Sqlite {
+        if let Some(path) = sqlite_path(url) {
+            if let Some(dir) = std::path::Path::new(&path).parent() {
+                if !dir.as_os_str().is_empty() {
+                    std::fs::create_dir_all(dir)
+                        .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+                }
+            }
+        }
+        if url.contains('?') { url.to_string() } else { format!("{url}?mode=rwc") }
+    } else {
+        url.to_string()
+    };
+    let options = AnyConnectOptions::from_str(&url).map_err(|e| e.to_string())?;
+    AnyPoolOptions::new()
+        .max_connections(max_connections)
+        .acquire_timeout(Duration::from_secs(10))
+        .after_connect(move |conn, _meta| {
+            Box::pin(async move {
+                if backend == Backend::Sqlite {
+                    conn.execute("PRAGMA journal_mode = WAL").await?;
+                    conn.execute("PRAGMA foreign_keys = ON").await?;
+                    conn.execute("PRAGMA synchronous = FULL").await?;
+                    conn.execute("PRAGMA busy_timeout = 5000").await?;
+                }
+                Ok(())
+            })
+        })
+        .connect_with(options)
+        .await
+        .map_err(|e| format!("cannot open the database: {e}"))
+}
+
+fn sqlite_path(url: &str) -> Option<String> {
+    let rest = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:"))?;
+    let path = rest.split('?').next()?;
+    (!path.is_empty() && path != ":memory:").then(|| path.to_string())
+}
+
+/// Brings the schema up to date.
+pub async fn migrate(pool: &Pool, backend: Backend) -> Result<(), String> {
+    let migrator = match backend {
+        Backend::Sqlite => &SQLITE_MIGRATIONS,
+        Backend::Postgres => &POSTGRES_MIGRATIONS,
+    };
+    migrator.run(pool).await.map_err(|e| format!("migration failed: {e}"))
+}
+
+/// Seconds since the unix epoch, UTC.
+pub fn now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0)
+}
+
+/// A database failure the user cannot fix: logged in full with a fresh correlation id; the
+/// user gets the id and a plain message, never the SQL.
+pub fn internal(error: sqlx::Error) -> AppError {
+    let correlation_id = new_correlation_id();
+    tracing::error!(%correlation_id, %error, "database error");
+    AppError::Internal { correlation_id }
+}
+
+pub fn new_correlation_id() -> String {
+    use rand::Rng;
+    let bytes: [u8; 6] = rand::thread_rng().gen();
+    hex::encode(bytes)
+}
+
+/// Turns a unique-constraint violation into a message for `field`; anything else is internal.
+pub fn on_unique(error: sqlx::Error, field: &str, message: &str) -> AppError {
+    let unique = error
+        .as_database_error()
+        .map(|e| e.kind() == sqlx::error::ErrorKind::UniqueViolation)
+        .unwrap_or(false);
+    if unique {
+        AppError::invalid(field, message)
+    } else {
+        internal(error)
+    }
+}

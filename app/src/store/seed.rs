@@ -1,0 +1,169 @@
+//! Writes a generated demo organisation into an empty database, in one transaction, with
+//! multi-row inserts (100,000 people take seconds, not minutes).
+
+use super::accounts::{self, PasswordHash};
+use super::{audit, internal, now, people, Backend, Pool};
+use crate::domain::demo_org::DemoOrg;
+use crate::domain::people::{PersonId, Role};
+use crate::error::{AppError, AppResult};
+use serde_json::json;
+
+const BATCH: usize = 400;
+
+/// Whether the database has no people yet (the only state seeding accepts).
+pub async fn is_empty(pool: &Pool) -> AppResult<bool> {
+    let any: Option<i64> = sqlx::query_scalar("SELECT id FROM employees LIMIT 1")
+        .fetch_optional(pool)
+        .await
+        .map_err(internal)?;
+    Ok(any.is_none())
+}
+
+/// Inserts `org`; its people get ids 1..=N in order, departments likewise. The demo accounts
+/// get roles and `password` (already hashed). Refuses a database that already has people.
+pub async fn insert(
+    pool: &Pool,
+    backend: Backend,
+    org: &DemoOrg,
+    seed: u64,
+    password: &PasswordHash,
+) -> AppResult<()> {
+    if !is_empty(pool).await? {
+        return Err(AppError::Conflict(
+            "The database already has people in it; seeding needs an empty database.".into(),
+        ));
+    }
+    let at = now();
+    let mut tx = pool.begin().await.map_err(internal)?;
+    for (start, chunk) in (0..).step_by(BATCH).zip(org.departments.chunks(BATCH)) {
+        let rows: Vec<String> = (0..chunk.len())
+            .map(|i| {
+                let p = i * 4;
+                format!("(${}, ${}, ${}, ${})", p + 1, p + 2, p + 3, p + 4)
+            })
+            .collect();
+        let sql = format!(
+            "INSERT INTO departments (id, name, parent_id, created_at) VALUES {}",
+            rows.join(", ")
+        );
+        let mut query = sqlx::query(&sql);
+        for (i, d) in chunk.iter().enumerate() {
+            query = query
+                .bind((start + i + 1) as i64)
+                .bind(d.name.clone())
+                .bind(d.parent.map(|p| p as i64 + 1))
+                .bind(at);
+        }
+        query.execute(&mut *tx).await.map_err(internal)?;
+    }
+    for (start, chunk) in (0..).step_by(BATCH).zip(org.people.chunks(BATCH)) {
+        let rows: Vec<String> = (0..chunk.len())
+            .map(|i| {
+                let p = i * 10;
+                let cols: Vec<String> = (1..=10).map(|c| format!("${}", p + c)).collect();
+                format!("({})", cols.join(", "))
+            })
+            .collect();
+        let sql = format!(
+            "INSERT INTO employees (id, name, email, title, department_id, manager_id, hire_date,
+                location, created_at, updated_at) VALUES {}",
+            rows.join(", ")
+        );
+        let mut query = sqlx::query(&sql);
+        for (i, p) in chunk.iter().enumerate() {
+            query = query
+                .bind((start + i + 1) as i64)
+                .bind(p.name.clone())
+                .bind(p.email.clone())
+                .bind(p.title.clone())
+                .bind(p.department as i64 + 1)
+                .bind(p.manager.map(|m| m as i64 + 1))
+                .bind(p.hire_date.clone())
+                .bind(p.location.clone())
+                .bind(at)
+                .bind(at);
+        }
+        query.execute(&mut *tx).await.map_err(internal)?;
+    }
+    if backend == Backend::Postgres {
+        for table in ["departments", "employees"] {
+            sqlx::query(&format!(
+                "SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT MAX(id) FROM {table}))"
+            ))
+            .execute(&mut *tx)
+            .await
+            .map_err(internal)?;
+        }
+    }
+    let a = org.accounts;
+    let id = |index: usize| index as PersonId + 1;
+    for (person, role) in [
+        (a.hr_admin, Role::HrAdmin),
+        (a.executive, Role::Executive),
+        (a.admin, Role::Admin),
+    ] {
+        people::set_role_in(&mut tx, id(person), role, true, None).await?;
+    }
+    for person in [a.employee, a.manager, a.hr_admin, a.executive, a.admin] {
+        accounts::set_password_in(&mut tx, id(person), password).await?;
+    }
+    let summary = json!({ "employees": org.people.len(), "departments": org.departments.len(), "seed": seed });
+    audit::record(&mut tx, None, "organisation.seeded", "organisation", 0, None, Some(summary))
+        .await?;
+    tx.commit().await.map_err(internal)
+}
+
+/// Makes `email` an administrator who can sign in with `password`: an existing person gets the
+/// role, otherwise a new person "Administrator" is added to the first department (created if the
+/// database has none). Returns their id.
+pub async fn create_admin(pool: &Pool, email: &str, password: &PasswordHash) -> AppResult<PersonId> {
+    let email = email.trim().to_lowercase();
+    let mut tx = pool.begin().await.map_err(internal)?;
+    let at = now();
+    let existing: Option<i64> = sqlx::query_scalar("SELECT id FROM employees WHERE email = $1")
+        .bind(&email)
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(internal)?;
+    let id = match existing {
+        Some(id) => id,
+        None => {
+            let department: Option<i64> =
+                sqlx::query_scalar("SELECT id FROM departments WHERE parent_id IS NULL ORDER BY id LIMIT 1")
+                    .fetch_optional(&mut *tx)
+                    .await
+                    .map_err(internal)?;
+            let department = match department {
+                Some(d) => d,
+                None => sqlx::query_scalar(
+                    "INSERT INTO departments (name, parent_id, created_at) VALUES ('Administration', NULL, $1) RETURNING id",
+                )
+                .bind(at)
+                .fetch_one(&mut *tx)
+                .await
+                .map_err(internal)?,
+            };
+            let id: i64 = sqlx::query_scalar(
+                "INSERT INTO employees (name, email, title, department_id, manager_id, hire_date,
+                    location, status, created_at, updated_at)
+                 VALUES ('Administrator', $1, 'Administrator', $2, NULL, $3, '', 'active', $4, $5)
+                 RETURNING id",
+            )
+            .bind(&email)
+            .bind(department)
+            .bind(crate::domain::demo_org::date_from_days(at / 86_400))
+            .bind(at)
+            .bind(at)
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(internal)?;
+            audit::record(&mut tx, None, "person.created", "employee", id, None, Some(json!({ "email": email })))
+                .await?;
+            id
+        }
+    };
+    people::set_role_in(&mut tx, id, Role::Admin, true, None).await?;
+    accounts::set_password_in(&mut tx, id, password).await?;
+    tx.commit().await.map_err(internal)?;
+    Ok(id)
+}

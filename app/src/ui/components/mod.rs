@@ -1,0 +1,8 @@
+//! Design-system pieces shared by the pages.
+
+pub mod chart;
+pub mod feedback;
+pub mod form;
+pub mod icons;
+pub mod layout;
+pub mod person;

@@ -1,0 +1,91 @@
+//! The user interface: the HTML shell, the router, and the session every page can read.
+//! `components/` holds design-system pieces; `pages/` holds one module per route.
+
+pub mod components;
+pub mod pages;
+
+use crate::api::session::{get_current_user, Login, Logout};
+use crate::domain::people::CurrentUser;
+use crate::error::AppResult;
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_router::components::{ParentRoute, Route, Router, Routes};
+use leptos_router::{path, SsrMode};
+
+/// The full HTML document the server sends.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1, viewport-fit=cover"/>
+                <meta name="color-scheme" content="light dark"/>
+                <meta name="description" content="Keel: goals, reviews and feedback for your whole organisation."/>
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
+                <link rel="manifest" href="/manifest.json"/>
+                <HydrationScripts options/>
+                <MetaTags/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+/// Sign-in and sign-out actions and the signed-in user, shared by every page.
+#[derive(Clone, Copy)]
+pub struct Session {
+    pub login: ServerAction<Login>,
+    pub logout: ServerAction<Logout>,
+    pub user: Resource<AppResult<Option<CurrentUser>>>,
+}
+
+impl Session {
+    fn provide() -> Session {
+        let login = ServerAction::<Login>::new();
+        let logout = ServerAction::<Logout>::new();
+        let user = Resource::new(
+            move || (login.version().get(), logout.version().get()),
+            |_| get_current_user(),
+        );
+        let session = Session { login, logout, user };
+        provide_context(session);
+        session
+    }
+}
+
+pub fn use_session() -> Session {
+    expect_context::<Session>()
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    Session::provide();
+    // Runs only in the browser, once the wasm has taken over the page: tests wait for it.
+    Effect::new(move |_| {
+        if let Some(root) = document().document_element() {
+            let _ = root.set_attribute("data-hydrated", "true");
+        }
+    });
+    view! {
+        <Stylesheet id="leptos" href="/pkg/keel.css"/>
+        <Title formatter=|text: String| if text.is_empty() { "Keel".to_string() } else { format!("{text} · Keel") }/>
+        <Router>
+            <Routes fallback=pages::not_found::NotFound>
+                <Route path=path!("/login") view=pages::login::LoginPage ssr=SsrMode::Async/>
+                <ParentRoute path=path!("") view=components::layout::AppLayout ssr=SsrMode::Async>
+                    <Route path=path!("") view=pages::home::HomePage ssr=SsrMode::Async/>
+                    <Route path=path!("/people") view=pages::people::PeoplePage ssr=SsrMode::Async/>
+                    <Route path=path!("/people/new") view=pages::person_form::NewPersonPage ssr=SsrMode::Async/>
+                    <Route path=path!("/people/:id") view=pages::person::PersonPage ssr=SsrMode::Async/>
+                    <Route path=path!("/people/:id/edit") view=pages::person_form::EditPersonPage ssr=SsrMode::Async/>
+                    <Route path=path!("/org") view=pages::org::OrgPage ssr=SsrMode::Async/>
+                    <Route path=path!("/org/:id") view=pages::org::OrgPage ssr=SsrMode::Async/>
+                </ParentRoute>
+            </Routes>
+        </Router>
+    }
+}

@@ -1,0 +1,100 @@
+//! The middleware every request passes: refuses cross-site writes (403), resolves the session
+//! cookie to a user, sends signed-out visitors to the login page, and refuses server-function
+//! calls without a session (401) before their arguments are even read.
+
+use app::auth::session::{hash_token, token_from_cookie_header};
+use app::auth::{ClientIp, PresentedSession};
+use app::error::AppError;
+use app::state::AppState;
+use app::store::accounts;
+use axum::body::Body;
+use axum::extract::{ConnectInfo, State};
+use axum::http::{header, Method, Request, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Redirect, Response};
+use std::net::SocketAddr;
+
+/// Files anyone may fetch without signing in (the login page needs them).
+fn is_public_asset(path: &str) -> bool {
+    path.starts_with("/pkg/")
+        || matches!(path, "/favicon.svg" | "/favicon.ico" | "/manifest.json" | "/robots.txt")
+}
+
+/// Whether a state-changing request comes from another site: the browser says so in
+/// Sec-Fetch-Site, or its Origin names a different host than the one it is talking to.
+pub fn is_cross_site(request: &Request<Body>) -> bool {
+    let headers = request.headers();
+    if let Some(site) = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) {
+        if site == "cross-site" {
+            return true;
+        }
+    }
+    let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) else {
+        return false;
+    };
+    let host = headers.get(header::HOST).and_then(|v| v.to_str().ok()).unwrap_or("");
+    let origin_host = origin.split("://").nth(1).unwrap_or("");
+    origin == "null" || origin_host.is_empty() || !origin_host.eq_ignore_ascii_case(host)
+}
+
+fn error_response(error: AppError) -> Response {
+    let status = StatusCode::from_u16(error.status_code()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let body = serde_json::to_string(&error).unwrap_or_default();
+    (status, [(header::CONTENT_TYPE, "application/json")], body).into_response()
+}
+
+pub async fn gatekeeper(
+    State(state): State<AppState>,
+    mut request: Request<Body>,
+    next: Next,
+) -> Response {
+    let writes = !matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS);
+    if writes && is_cross_site(&request) {
+        return (StatusCode::FORBIDDEN, "Cross-site requests are not accepted.").into_response();
+    }
+    let path = request.uri().path().to_string();
+    if is_public_asset(&path) {
+        return next.run(request).await;
+    }
+    let ip = request
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0.ip().to_string())
+        .unwrap_or_else(|| "unknown".into());
+    request.extensions_mut().insert(ClientIp(ip));
+
+    let token_hash = request
+        .headers()
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find_map(token_from_cookie_header)
+        .map(hash_token);
+    let user = match &token_hash {
+        Some(hash) => match accounts::user_for_session(&state.pool, hash).await {
+            Ok(user) => user,
+            Err(error) => return error_response(error),
+        },
+        None => None,
+    };
+    if let Some(hash) = token_hash {
+        request.extensions_mut().insert(PresentedSession(hash));
+    }
+    let signed_in = user.is_some();
+    if let Some(user) = user {
+        request.extensions_mut().insert(user);
+    }
+
+    if path.starts_with("/api/") {
+        if !signed_in && !app::api::PUBLIC_ENDPOINTS.contains(&path.as_str()) {
+            return error_response(AppError::Unauthorized);
+        }
+    } else if path == "/login" {
+        if signed_in && request.method() == Method::GET {
+            return Redirect::to("/").into_response();
+        }
+    } else if !signed_in {
+        return Redirect::to("/login").into_response();
+    }
+    next.run(request).await
+}

@@ -1,0 +1,135 @@
+//! The Keel server: configuration, the router and the middleware in front of it. Thin by
+//! design: pages and server functions live in the `app` crate.
+
+pub mod gatekeeper;
+
+use app::state::{AppState, Config};
+use app::store::{self, Backend, Pool};
+use app::ui::{shell, App};
+use axum::Router;
+use leptos::config::LeptosOptions;
+use leptos::prelude::provide_context;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use std::net::SocketAddr;
+use std::sync::Arc;
+use tower_http::compression::CompressionLayer;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::set_header::SetResponseHeaderLayer;
+
+/// Everything read from the environment at start (see the README's configuration table).
+#[derive(Clone, Debug)]
+pub struct Settings {
+    pub database_url: String,
+    pub addr: SocketAddr,
+    pub secure_cookies: bool,
+    pub demo: bool,
+    pub demo_employees: usize,
+    pub site_root: String,
+}
+
+pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/keel.db";
+
+fn flag(name: &str) -> bool {
+    matches!(std::env::var(name).as_deref(), Ok("1") | Ok("true") | Ok("yes") | Ok("on"))
+}
+
+impl Settings {
+    pub fn from_env() -> Result<Settings, String> {
+        let database_url =
+            std::env::var("DATABASE_URL").unwrap_or_else(|_| DEFAULT_DATABASE_URL.to_string());
+        Backend::of_url(&database_url)?;
+        let port: u16 = match std::env::var("PORT") {
+            Ok(p) => p.parse().map_err(|_| format!("PORT must be a number, got {p:?}"))?,
+            Err(_) => 3000,
+        };
+        let addr = match std::env::var("KEEL_ADDR") {
+            Ok(a) if a.parse::<SocketAddr>().is_ok() => a.parse().unwrap_or(([127, 0, 0, 1], port).into()),
+            Ok(a) => format!("{a}:{port}")
+                .parse()
+                .map_err(|_| format!("KEEL_ADDR must be an IP address or address:port, got {a:?}"))?,
+            Err(_) => SocketAddr::from(([127, 0, 0, 1], port)),
+        };
+        let demo_employees = match std::env::var("KEEL_DEMO_EMPLOYEES") {
+            Ok(n) => n.parse().map_err(|_| format!("KEEL_DEMO_EMPLOYEES must be a number, got {n:?}"))?,
+            Err(_) => 300,
+        };
+        Ok(Settings {
+            database_url,
+            addr,
+            secure_cookies: flag("KEEL_SECURE_COOKIES"),
+            demo: flag("KEEL_DEMO"),
+            demo_employees,
+            site_root: std::env::var("KEEL_SITE_ROOT").unwrap_or_else(|_| "target/site".into()),
+        })
+    }
+
+    pub fn backend(&self) -> Backend {
+        Backend::of_url(&self.database_url).unwrap_or(Backend::Sqlite)
+    }
+}
+
+/// Opens the database and brings its schema up to date.
+pub async fn open_database(url: &str) -> Result<Pool, String> {
+    let backend = Backend::of_url(url)?;
+    let max_connections = if backend == Backend::Sqlite { 8 } else { 16 };
+    let pool = store::connect(url, max_connections).await?;
+    store::migrate(&pool, backend).await?;
+    Ok(pool)
+}
+
+pub fn leptos_options(site_root: &str, addr: SocketAddr) -> LeptosOptions {
+    LeptosOptions::builder()
+        .output_name("keel")
+        .site_root(site_root)
+        .site_pkg_dir("pkg")
+        .site_addr(addr)
+        .env(leptos::config::Env::PROD)
+        .build()
+}
+
+pub fn app_state(settings: &Settings, pool: Pool) -> AppState {
+    AppState {
+        leptos_options: leptos_options(&settings.site_root, settings.addr),
+        pool,
+        config: Arc::new(Config {
+            database_url: settings.database_url.clone(),
+            backend: settings.backend(),
+            secure_cookies: settings.secure_cookies,
+            demo: settings.demo,
+        }),
+    }
+}
+
+/// Server functions may receive at most this much.
+pub const BODY_LIMIT: usize = 256 * 1024;
+
+/// The whole application: pages, server functions and static files, behind the gatekeeper.
+pub fn router(state: AppState) -> Router {
+    let routes = generate_route_list(App);
+    let options = state.leptos_options.clone();
+    let pool = state.pool.clone();
+    Router::new()
+        .leptos_routes_with_context(
+            &state,
+            routes,
+            move || provide_context(pool.clone()),
+            move || shell(options.clone()),
+        )
+        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), gatekeeper::gatekeeper))
+        .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
+        .layer(CompressionLayer::new())
+        .layer(SetResponseHeaderLayer::if_not_present(
+            http::header::X_CONTENT_TYPE_OPTIONS,
+            http::HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            http::header::REFERRER_POLICY,
+            http::HeaderValue::from_static("same-origin"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            http::header::X_FRAME_OPTIONS,
+            http::HeaderValue::from_static("DENY"),
+        ))
+        .with_state(state)
+}

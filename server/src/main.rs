@@ -1,0 +1,170 @@
+//! The `server` binary: serve Keel (the default), or run one maintenance command.
+
+use app::domain::demo_org::{self, DEMO_PASSWORD};
+use app::store::{self, accounts::PasswordHash};
+use clap::{Parser, Subcommand};
+use server::{app_state, open_database, router, Settings};
+use std::net::SocketAddr;
+use std::time::Instant;
+
+#[derive(Parser)]
+#[command(name = "server", about = "Keel: performance management, self-hosted.")]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the web app (the default).
+    Serve,
+    /// Create the database if needed and bring its schema up to date, then exit.
+    Migrate,
+    /// Fill an empty database with a generated demo company.
+    Seed {
+        /// How many people the company has.
+        #[arg(long, default_value_t = 300)]
+        employees: usize,
+        /// The same seed always gives the same company.
+        #[arg(long, default_value_t = 2026)]
+        seed: u64,
+    },
+    /// Give an account the administrator role (adding the person if needed) and set a password.
+    CreateAdmin {
+        #[arg(long)]
+        email: String,
+        /// Taken from KEEL_ADMIN_PASSWORD when not given; generated and printed when neither is.
+        #[arg(long, env = "KEEL_ADMIN_PASSWORD", hide_env_values = true)]
+        password: Option<String>,
+    },
+}
+
+#[tokio::main]
+async fn main() {
+    let cli = Cli::parse();
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("KEEL_LOG")
+                .or_else(|_| tracing_subscriber::EnvFilter::try_from_default_env())
+                .unwrap_or_else(|_| "info,sqlx=warn".into()),
+        )
+        .init();
+    if let Err(message) = run(cli).await {
+        eprintln!("error: {message}");
+        std::process::exit(1);
+    }
+}
+
+async fn run(cli: Cli) -> Result<(), String> {
+    let settings = Settings::from_env()?;
+    let pool = open_database(&settings.database_url).await?;
+    match cli.command.unwrap_or(Command::Serve) {
+        Command::Migrate => {
+            println!("Database is up to date: {}", settings.database_url);
+            Ok(())
+        }
+        Command::Seed { employees, seed } => {
+            if employees < demo_org::MIN_EMPLOYEES {
+                return Err(format!("--employees must be at least {}", demo_org::MIN_EMPLOYEES));
+            }
+            seed_demo(&settings, &pool, employees, seed).await?;
+            print_demo_logins();
+            Ok(())
+        }
+        Command::CreateAdmin { email, password } => {
+            if app::domain::people::check_email(&email.trim().to_lowercase()).is_err() {
+                return Err(format!("{email:?} is not a valid email address"));
+            }
+            let (password, generated) = match password {
+                Some(p) if p.chars().count() >= 12 => (p, false),
+                Some(_) => return Err("the password must be at least 12 characters".into()),
+                None => (random_password(), true),
+            };
+            let hash = app::auth::password::hash(password.clone()).await;
+            let id = store::seed::create_admin(&pool, &email, &hash).await.map_err(|e| e.to_string())?;
+            println!("{email} (person #{id}) is an administrator.");
+            if generated {
+                println!("Password: {password}");
+            }
+            Ok(())
+        }
+        Command::Serve => serve(settings, pool).await,
+    }
+}
+
+fn random_password() -> String {
+    use rand::Rng;
+    const CHARS: &[u8] = b"abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+    let mut rng = rand::thread_rng();
+    (0..20).map(|_| CHARS[rng.gen_range(0..CHARS.len())] as char).collect()
+}
+
+async fn seed_demo(settings: &Settings, pool: &store::Pool, employees: usize, seed: u64) -> Result<(), String> {
+    let started = Instant::now();
+    let org = demo_org::generate(employees, seed);
+    let hash: PasswordHash = app::auth::password::hash(DEMO_PASSWORD.to_string()).await;
+    store::seed::insert(pool, settings.backend(), &org, seed, &hash)
+        .await
+        .map_err(|e| e.to_string())?;
+    println!(
+        "Seeded a demo company of {} people in {} departments in {:.1} s.",
+        org.people.len(),
+        org.departments.len(),
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
+
+fn print_demo_logins() {
+    let domain = demo_org::DEMO_DOMAIN;
+    println!("Demo logins (password for all: {DEMO_PASSWORD}):");
+    for (role, local) in [
+        ("Employee", "employee"),
+        ("Manager", "manager"),
+        ("HR admin", "hr"),
+        ("Executive", "exec"),
+        ("Administrator", "admin"),
+    ] {
+        println!("  {role:<14} {local}@{domain}");
+    }
+}
+
+async fn serve(settings: Settings, pool: store::Pool) -> Result<(), String> {
+    if settings.demo {
+        if store::seed::is_empty(&pool).await.map_err(|e| e.to_string())? {
+            seed_demo(&settings, &pool, settings.demo_employees, 2026).await?;
+        }
+    }
+    let state = app_state(&settings, pool);
+    let app = router(state);
+    let listener = tokio::net::TcpListener::bind(settings.addr)
+        .await
+        .map_err(|e| format!("cannot listen on {}: {e}", settings.addr))?;
+    let addr = listener.local_addr().map_err(|e| e.to_string())?;
+    println!("Keel is running at http://{addr}");
+    if settings.demo {
+        print_demo_logins();
+    }
+    axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+        .map_err(|e| e.to_string())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        if let Ok(mut signal) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            signal.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = terminate => {},
+    }
+}
