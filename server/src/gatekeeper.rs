@@ -17,7 +17,10 @@ use std::net::SocketAddr;
 /// Files anyone may fetch without signing in (the login page needs them).
 fn is_public_asset(path: &str) -> bool {
     path.starts_with("/pkg/")
-        || matches!(path, "/favicon.svg" | "/favicon.ico" | "/manifest.json" | "/robots.txt")
+        || matches!(
+            path,
+            "/favicon.svg" | "/favicon.ico" | "/manifest.json" | "/robots.txt"
+        )
 }
 
 /// Whether a state-changing request comes from another site: the browser says so in
@@ -32,13 +35,17 @@ pub fn is_cross_site(request: &Request<Body>) -> bool {
     let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) else {
         return false;
     };
-    let host = headers.get(header::HOST).and_then(|v| v.to_str().ok()).unwrap_or("");
+    let host = headers
+        .get(header::HOST)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
     let origin_host = origin.split("://").nth(1).unwrap_or("");
     origin == "null" || origin_host.is_empty() || !origin_host.eq_ignore_ascii_case(host)
 }
 
 fn error_response(error: AppError) -> Response {
-    let status = StatusCode::from_u16(error.status_code()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let status =
+        StatusCode::from_u16(error.status_code()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     let body = serde_json::to_string(&error).unwrap_or_default();
     (status, [(header::CONTENT_TYPE, "application/json")], body).into_response()
 }
@@ -48,9 +55,16 @@ pub async fn gatekeeper(
     mut request: Request<Body>,
     next: Next,
 ) -> Response {
-    let writes = !matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS);
+    let writes = !matches!(
+        *request.method(),
+        Method::GET | Method::HEAD | Method::OPTIONS
+    );
     if writes && is_cross_site(&request) {
-        return (StatusCode::FORBIDDEN, "Cross-site requests are not accepted.").into_response();
+        return (
+            StatusCode::FORBIDDEN,
+            "Cross-site requests are not accepted.",
+        )
+            .into_response();
     }
     let path = request.uri().path().to_string();
     if is_public_asset(&path) {

@@ -30,7 +30,10 @@ pub struct Settings {
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/keel.db";
 
 fn flag(name: &str) -> bool {
-    matches!(std::env::var(name).as_deref(), Ok("1") | Ok("true") | Ok("yes") | Ok("on"))
+    matches!(
+        std::env::var(name).as_deref(),
+        Ok("1") | Ok("true") | Ok("yes") | Ok("on")
+    )
 }
 
 impl Settings {
@@ -39,18 +42,24 @@ impl Settings {
             std::env::var("DATABASE_URL").unwrap_or_else(|_| DEFAULT_DATABASE_URL.to_string());
         Backend::of_url(&database_url)?;
         let port: u16 = match std::env::var("PORT") {
-            Ok(p) => p.parse().map_err(|_| format!("PORT must be a number, got {p:?}"))?,
+            Ok(p) => p
+                .parse()
+                .map_err(|_| format!("PORT must be a number, got {p:?}"))?,
             Err(_) => 3000,
         };
         let addr = match std::env::var("KEEL_ADDR") {
-            Ok(a) if a.parse::<SocketAddr>().is_ok() => a.parse().unwrap_or(([127, 0, 0, 1], port).into()),
-            Ok(a) => format!("{a}:{port}")
-                .parse()
-                .map_err(|_| format!("KEEL_ADDR must be an IP address or address:port, got {a:?}"))?,
+            Ok(a) if a.parse::<SocketAddr>().is_ok() => {
+                a.parse().unwrap_or(([127, 0, 0, 1], port).into())
+            }
+            Ok(a) => format!("{a}:{port}").parse().map_err(|_| {
+                format!("KEEL_ADDR must be an IP address or address:port, got {a:?}")
+            })?,
             Err(_) => SocketAddr::from(([127, 0, 0, 1], port)),
         };
         let demo_employees = match std::env::var("KEEL_DEMO_EMPLOYEES") {
-            Ok(n) => n.parse().map_err(|_| format!("KEEL_DEMO_EMPLOYEES must be a number, got {n:?}"))?,
+            Ok(n) => n
+                .parse()
+                .map_err(|_| format!("KEEL_DEMO_EMPLOYEES must be a number, got {n:?}"))?,
             Err(_) => 300,
         };
         Ok(Settings {
@@ -116,7 +125,10 @@ pub fn router(state: AppState) -> Router {
             move || shell(options.clone()),
         )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
-        .layer(axum::middleware::from_fn_with_state(state.clone(), gatekeeper::gatekeeper))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            gatekeeper::gatekeeper,
+        ))
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
         .layer(CompressionLayer::new())
         .layer(SetResponseHeaderLayer::if_not_present(

@@ -65,7 +65,10 @@ async fn run(cli: Cli) -> Result<(), String> {
         }
         Command::Seed { employees, seed } => {
             if employees < demo_org::MIN_EMPLOYEES {
-                return Err(format!("--employees must be at least {}", demo_org::MIN_EMPLOYEES));
+                return Err(format!(
+                    "--employees must be at least {}",
+                    demo_org::MIN_EMPLOYEES
+                ));
             }
             seed_demo(&settings, &pool, employees, seed).await?;
             print_demo_logins();
@@ -81,7 +84,9 @@ async fn run(cli: Cli) -> Result<(), String> {
                 None => (random_password(), true),
             };
             let hash = app::auth::password::hash(password.clone()).await;
-            let id = store::seed::create_admin(&pool, &email, &hash).await.map_err(|e| e.to_string())?;
+            let id = store::seed::create_admin(&pool, &email, &hash)
+                .await
+                .map_err(|e| e.to_string())?;
             println!("{email} (person #{id}) is an administrator.");
             if generated {
                 println!("Password: {password}");
@@ -96,10 +101,17 @@ fn random_password() -> String {
     use rand::Rng;
     const CHARS: &[u8] = b"abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
     let mut rng = rand::thread_rng();
-    (0..20).map(|_| CHARS[rng.gen_range(0..CHARS.len())] as char).collect()
+    (0..20)
+        .map(|_| CHARS[rng.gen_range(0..CHARS.len())] as char)
+        .collect()
 }
 
-async fn seed_demo(settings: &Settings, pool: &store::Pool, employees: usize, seed: u64) -> Result<(), String> {
+async fn seed_demo(
+    settings: &Settings,
+    pool: &store::Pool,
+    employees: usize,
+    seed: u64,
+) -> Result<(), String> {
     let started = Instant::now();
     let org = demo_org::generate(employees, seed);
     let hash: PasswordHash = app::auth::password::hash(DEMO_PASSWORD.to_string()).await;
@@ -131,7 +143,10 @@ fn print_demo_logins() {
 
 async fn serve(settings: Settings, pool: store::Pool) -> Result<(), String> {
     if settings.demo {
-        if store::seed::is_empty(&pool).await.map_err(|e| e.to_string())? {
+        if store::seed::is_empty(&pool)
+            .await
+            .map_err(|e| e.to_string())?
+        {
             seed_demo(&settings, &pool, settings.demo_employees, 2026).await?;
         }
     }
@@ -145,10 +160,13 @@ async fn serve(settings: Settings, pool: store::Pool) -> Result<(), String> {
     if settings.demo {
         print_demo_logins();
     }
-    axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
-        .with_graceful_shutdown(shutdown_signal())
-        .await
-        .map_err(|e| e.to_string())
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await
+    .map_err(|e| e.to_string())
 }
 
 async fn shutdown_signal() {
@@ -157,7 +175,9 @@ async fn shutdown_signal() {
     };
     #[cfg(unix)]
     let terminate = async {
-        if let Ok(mut signal) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+        if let Ok(mut signal) =
+            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
             signal.recv().await;
         }
     };

@@ -25,16 +25,19 @@ async fn sqlite_columns(db: &TestDb) -> Columns {
     .unwrap();
     let mut out = Columns::new();
     for table in tables {
-        let rows: Vec<(String, String, i64)> =
-            sqlx::query_as(&format!("SELECT name, type, \"notnull\" FROM pragma_table_info('{table}')"))
-                .fetch_all(&db.pool)
-                .await
-                .unwrap();
+        let rows: Vec<(String, String, i64)> = sqlx::query_as(&format!(
+            "SELECT name, type, \"notnull\" FROM pragma_table_info('{table}')"
+        ))
+        .fetch_all(&db.pool)
+        .await
+        .unwrap();
         // SQLite's INTEGER PRIMARY KEY is NOT NULL in effect even when the pragma says 0.
-        let pk: Vec<String> = sqlx::query_scalar(&format!("SELECT name FROM pragma_table_info('{table}') WHERE pk > 0"))
-            .fetch_all(&db.pool)
-            .await
-            .unwrap();
+        let pk: Vec<String> = sqlx::query_scalar(&format!(
+            "SELECT name FROM pragma_table_info('{table}') WHERE pk > 0"
+        ))
+        .fetch_all(&db.pool)
+        .await
+        .unwrap();
         out.insert(
             table,
             rows.into_iter()
@@ -59,7 +62,9 @@ async fn postgres_columns(db: &TestDb) -> Columns {
     .unwrap();
     let mut out = Columns::new();
     for (table, column, ty, nullable) in rows {
-        out.entry(table).or_default().insert(column, (normalise(&ty), nullable == "YES"));
+        out.entry(table)
+            .or_default()
+            .insert(column, (normalise(&ty), nullable == "YES"));
     }
     out
 }
@@ -75,7 +80,11 @@ async fn sqlite_and_postgres_schemas_match_table_by_table_and_column_by_column()
     let lite = sqlite_columns(&sqlite).await;
     let pg = postgres_columns(&postgres).await;
     assert!(lite.contains_key("employees") && lite.contains_key("audit_log"));
-    assert_eq!(lite.keys().collect::<Vec<_>>(), pg.keys().collect::<Vec<_>>(), "tables differ");
+    assert_eq!(
+        lite.keys().collect::<Vec<_>>(),
+        pg.keys().collect::<Vec<_>>(),
+        "tables differ"
+    );
     for (table, columns) in &lite {
         assert_eq!(columns, &pg[table], "columns of {table} differ");
     }
@@ -86,10 +95,21 @@ async fn sqlite_and_postgres_schemas_match_table_by_table_and_column_by_column()
 #[tokio::test]
 async fn seeding_a_company_gives_every_role_a_login_on_both_backends() {
     for db in TestDb::all().await {
-        assert_eq!(db.count("SELECT COUNT(*) FROM employees").await, common::SMALL_COMPANY as i64);
+        assert_eq!(
+            db.count("SELECT COUNT(*) FROM employees").await,
+            common::SMALL_COMPANY as i64
+        );
         assert_eq!(db.count("SELECT COUNT(*) FROM credentials").await, 5);
-        assert_eq!(db.count("SELECT COUNT(*) FROM employees WHERE manager_id IS NULL").await, 1);
-        let roles: Vec<String> = sqlx::query_scalar("SELECT role FROM employee_roles ORDER BY role").fetch_all(&db.pool).await.unwrap();
+        assert_eq!(
+            db.count("SELECT COUNT(*) FROM employees WHERE manager_id IS NULL")
+                .await,
+            1
+        );
+        let roles: Vec<String> =
+            sqlx::query_scalar("SELECT role FROM employee_roles ORDER BY role")
+                .fetch_all(&db.pool)
+                .await
+                .unwrap();
         assert_eq!(roles, ["admin", "executive", "hr_admin"]);
         // New rows get ids after the seeded ones (PostgreSQL's sequences were moved on).
         let next: i64 = sqlx::query_scalar("INSERT INTO departments (name, parent_id, created_at) VALUES ('New', NULL, 0) RETURNING id")

@@ -12,10 +12,19 @@ use common::*;
 async fn every_server_function_refuses_calls_without_a_session() {
     let db = TestDb::sqlite().await;
     let app = db.app(true);
-    let registered: Vec<String> =
-        leptos::server_fn::axum::server_fn_paths().map(|(path, _)| path.to_string()).collect();
-    for expected in ["/api/list_people", "/api/create_person", "/api/set_person_role", "/api/home_data"] {
-        assert!(registered.iter().any(|p| p == expected), "{expected} is not registered");
+    let registered: Vec<String> = leptos::server_fn::axum::server_fn_paths()
+        .map(|(path, _)| path.to_string())
+        .collect();
+    for expected in [
+        "/api/list_people",
+        "/api/create_person",
+        "/api/set_person_role",
+        "/api/home_data",
+    ] {
+        assert!(
+            registered.iter().any(|p| p == expected),
+            "{expected} is not registered"
+        );
     }
     let mut checked = 0;
     for path in &registered {
@@ -23,15 +32,27 @@ async fn every_server_function_refuses_calls_without_a_session() {
         if app::api::PUBLIC_ENDPOINTS.contains(&path.as_str()) {
             assert_ne!(reply.status, StatusCode::UNAUTHORIZED, "{path} is public");
         } else {
-            assert_eq!(reply.status, StatusCode::UNAUTHORIZED, "{path} answered without a session");
+            assert_eq!(
+                reply.status,
+                StatusCode::UNAUTHORIZED,
+                "{path} answered without a session"
+            );
             assert_eq!(reply.json(), serde_json::json!("Unauthorized"), "{path}");
             checked += 1;
         }
     }
-    assert!(checked >= 10, "only {checked} server functions were checked");
+    assert!(
+        checked >= 10,
+        "only {checked} server functions were checked"
+    );
     // A forged cookie is no better than none.
     let forged = format!("keel_session={}", "ab".repeat(32));
-    assert_eq!(call(&app, "/api/home_data", Some(&forged), &[]).await.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        call(&app, "/api/home_data", Some(&forged), &[])
+            .await
+            .status,
+        StatusCode::UNAUTHORIZED
+    );
     db.cleanup().await;
 }
 
@@ -50,7 +71,11 @@ async fn cross_site_posts_are_refused() {
         ("hire_date", "2024-01-01"),
         ("location", ""),
     ]);
-    for (name, value) in [("origin", "https://evil.example"), ("sec-fetch-site", "cross-site"), ("origin", "null")] {
+    for (name, value) in [
+        ("origin", "https://evil.example"),
+        ("sec-fetch-site", "cross-site"),
+        ("origin", "null"),
+    ] {
         let request = Request::post("/api/create_person")
             .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
             .header(header::HOST, "127.0.0.1:3000")
@@ -61,7 +86,10 @@ async fn cross_site_posts_are_refused() {
         let reply = send(&app, request).await;
         assert_eq!(reply.status, StatusCode::FORBIDDEN, "{name}: {value}");
     }
-    assert_eq!(db.count("SELECT COUNT(*) FROM employees").await, people_before);
+    assert_eq!(
+        db.count("SELECT COUNT(*) FROM employees").await,
+        people_before
+    );
     // The same request from the app's own origin goes through.
     let request = Request::post("/api/create_person")
         .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
@@ -73,7 +101,10 @@ async fn cross_site_posts_are_refused() {
         .body(Body::from(body))
         .unwrap();
     assert_eq!(send(&app, request).await.status, StatusCode::OK);
-    assert_eq!(db.count("SELECT COUNT(*) FROM employees").await, people_before + 1);
+    assert_eq!(
+        db.count("SELECT COUNT(*) FROM employees").await,
+        people_before + 1
+    );
     db.cleanup().await;
 }
 
@@ -81,29 +112,81 @@ async fn cross_site_posts_are_refused() {
 async fn sign_in_sets_a_hardened_cookie_and_sign_out_revokes_it() {
     for db in TestDb::all().await {
         let app = db.app(true);
-        let reply = call(&app, "/api/login", None, &[("email", &demo_email("employee")), ("password", DEMO_PASSWORD)]).await;
+        let reply = call(
+            &app,
+            "/api/login",
+            None,
+            &[
+                ("email", &demo_email("employee")),
+                ("password", DEMO_PASSWORD),
+            ],
+        )
+        .await;
         assert_eq!(reply.status, StatusCode::OK, "{:?}", db.backend);
-        let set_cookie = reply.headers.get(header::SET_COOKIE).unwrap().to_str().unwrap().to_string();
-        assert!(set_cookie.contains("HttpOnly") && set_cookie.contains("SameSite=Lax"), "{set_cookie}");
+        let set_cookie = reply
+            .headers
+            .get(header::SET_COOKIE)
+            .unwrap()
+            .to_str()
+            .unwrap()
+            .to_string();
+        assert!(
+            set_cookie.contains("HttpOnly") && set_cookie.contains("SameSite=Lax"),
+            "{set_cookie}"
+        );
         let cookie = session_cookie(&reply).unwrap();
         let token = cookie.trim_start_matches("keel_session=");
         assert_eq!(token.len(), 64, "256-bit token, hex-encoded");
         // Only the token's hash is stored.
-        let raw_stored = db.count(&format!("SELECT COUNT(*) FROM sessions WHERE token_hash = '{token}'")).await;
+        let raw_stored = db
+            .count(&format!(
+                "SELECT COUNT(*) FROM sessions WHERE token_hash = '{token}'"
+            ))
+            .await;
         assert_eq!(raw_stored, 0);
         assert_eq!(db.count("SELECT COUNT(*) FROM sessions").await, 1);
 
-        assert_eq!(call(&app, "/api/home_data", Some(&cookie), &[]).await.status, StatusCode::OK);
+        assert_eq!(
+            call(&app, "/api/home_data", Some(&cookie), &[])
+                .await
+                .status,
+            StatusCode::OK
+        );
         // Signing in again from the same browser rotates the session.
-        let again = call(&app, "/api/login", Some(&cookie), &[("email", &demo_email("employee")), ("password", DEMO_PASSWORD)]).await;
+        let again = call(
+            &app,
+            "/api/login",
+            Some(&cookie),
+            &[
+                ("email", &demo_email("employee")),
+                ("password", DEMO_PASSWORD),
+            ],
+        )
+        .await;
         let rotated = session_cookie(&again).unwrap();
         assert_ne!(rotated, cookie);
-        assert_eq!(call(&app, "/api/home_data", Some(&cookie), &[]).await.status, StatusCode::UNAUTHORIZED);
+        assert_eq!(
+            call(&app, "/api/home_data", Some(&cookie), &[])
+                .await
+                .status,
+            StatusCode::UNAUTHORIZED
+        );
 
         let out = call(&app, "/api/logout", Some(&rotated), &[]).await;
         assert_eq!(out.status, StatusCode::OK);
-        assert!(out.headers.get(header::SET_COOKIE).unwrap().to_str().unwrap().contains("Max-Age=0"));
-        assert_eq!(call(&app, "/api/home_data", Some(&rotated), &[]).await.status, StatusCode::UNAUTHORIZED);
+        assert!(out
+            .headers
+            .get(header::SET_COOKIE)
+            .unwrap()
+            .to_str()
+            .unwrap()
+            .contains("Max-Age=0"));
+        assert_eq!(
+            call(&app, "/api/home_data", Some(&rotated), &[])
+                .await
+                .status,
+            StatusCode::UNAUTHORIZED
+        );
         assert_eq!(db.count("SELECT COUNT(*) FROM sessions").await, 0);
         db.cleanup().await;
     }
@@ -114,19 +197,48 @@ async fn a_wrong_password_is_refused_at_the_field_and_repeated_failures_are_rate
     for db in TestDb::all().await {
         let app = db.app(true);
         let email = demo_email("manager");
-        let reply = call(&app, "/api/login", None, &[("email", &email), ("password", "wrong")]).await;
+        let reply = call(
+            &app,
+            "/api/login",
+            None,
+            &[("email", &email), ("password", "wrong")],
+        )
+        .await;
         assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
         assert_eq!(reply.json()["Invalid"][0]["field"], "password");
         assert!(session_cookie(&reply).is_none());
         // An unknown account gets the same answer as a wrong password.
-        let unknown = call(&app, "/api/login", None, &[("email", "nobody@example.com"), ("password", "x")]).await;
+        let unknown = call(
+            &app,
+            "/api/login",
+            None,
+            &[("email", "nobody@example.com"), ("password", "x")],
+        )
+        .await;
         assert_eq!(unknown.json(), reply.json());
         for _ in 1..app::api::session::MAX_FAILURES_PER_ACCOUNT {
-            call(&app, "/api/login", None, &[("email", &email), ("password", "wrong")]).await;
+            call(
+                &app,
+                "/api/login",
+                None,
+                &[("email", &email), ("password", "wrong")],
+            )
+            .await;
         }
         // Now even the right password is refused for a while.
-        let limited = call(&app, "/api/login", None, &[("email", &email), ("password", DEMO_PASSWORD)]).await;
-        assert_eq!(limited.status, StatusCode::TOO_MANY_REQUESTS, "{:?}", db.backend);
+        let limited = call(
+            &app,
+            "/api/login",
+            None,
+            &[("email", &email), ("password", DEMO_PASSWORD)],
+        )
+        .await;
+        assert_eq!(
+            limited.status,
+            StatusCode::TOO_MANY_REQUESTS,
+            "{:?}",
+            db.backend
+        );
         assert!(session_cookie(&limited).is_none());
         // Other accounts are unaffected.
         login_as(&app, "employee").await;
@@ -143,7 +255,10 @@ async fn passwords_are_stored_as_argon2id_with_owasp_parameters() {
         .unwrap();
     assert_eq!(hashes.len(), 5);
     for hash in hashes {
-        assert!(hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{hash}");
+        assert!(
+            hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"),
+            "{hash}"
+        );
     }
     db.cleanup().await;
 }
@@ -174,23 +289,61 @@ async fn employees_cannot_change_people_or_roles_and_nothing_changes() {
             let edit = call(&app, "/api/update_person", Some(&cookie), &update).await;
             assert_eq!(edit.status, StatusCode::FORBIDDEN, "{role} update_person");
             for granted_role in ["hr_admin", "admin", "executive"] {
-                let grant = call(&app, "/api/set_person_role", Some(&cookie), &[("id", &target), ("role", granted_role), ("change", "grant")]).await;
-                assert_eq!(grant.status, StatusCode::FORBIDDEN, "{role} grants {granted_role}");
+                let grant = call(
+                    &app,
+                    "/api/set_person_role",
+                    Some(&cookie),
+                    &[("id", &target), ("role", granted_role), ("change", "grant")],
+                )
+                .await;
+                assert_eq!(
+                    grant.status,
+                    StatusCode::FORBIDDEN,
+                    "{role} grants {granted_role}"
+                );
             }
-            let left = call(&app, "/api/mark_person_left", Some(&cookie), &[("id", &target)]).await;
-            assert_eq!(left.status, StatusCode::FORBIDDEN, "{role} mark_person_left");
+            let left = call(
+                &app,
+                "/api/mark_person_left",
+                Some(&cookie),
+                &[("id", &target)],
+            )
+            .await;
+            assert_eq!(
+                left.status,
+                StatusCode::FORBIDDEN,
+                "{role} mark_person_left"
+            );
             assert_eq!(db.count("SELECT COUNT(*) FROM employees").await, people);
             assert_eq!(db.count("SELECT COUNT(*) FROM audit_log").await, audit);
             assert_eq!(db.count("SELECT COUNT(*) FROM employee_roles").await, roles);
-            assert_eq!(db.count("SELECT COUNT(*) FROM employees WHERE status = 'left'").await, 0);
+            assert_eq!(
+                db.count("SELECT COUNT(*) FROM employees WHERE status = 'left'")
+                    .await,
+                0
+            );
         }
         // HR may not make an administrator; only an administrator may.
         let hr = login_as(&app, "hr").await;
         let target = db.id_of(db.org.accounts.employee).to_string();
-        let grant_admin = [("id", target.as_str()), ("role", "admin"), ("change", "grant")];
-        assert_eq!(call(&app, "/api/set_person_role", Some(&hr), &grant_admin).await.status, StatusCode::FORBIDDEN);
+        let grant_admin = [
+            ("id", target.as_str()),
+            ("role", "admin"),
+            ("change", "grant"),
+        ];
+        assert_eq!(
+            call(&app, "/api/set_person_role", Some(&hr), &grant_admin)
+                .await
+                .status,
+            StatusCode::FORBIDDEN
+        );
         let admin = login_as(&app, "admin").await;
-        assert_eq!(call(&app, "/api/set_person_role", Some(&admin), &grant_admin).await.status, StatusCode::OK);
+        assert_eq!(
+            call(&app, "/api/set_person_role", Some(&admin), &grant_admin)
+                .await
+                .status,
+            StatusCode::OK
+        );
         db.cleanup().await;
     }
 }
@@ -200,13 +353,24 @@ async fn the_audit_trail_refuses_update_and_delete() {
     for db in TestDb::all().await {
         let rows = db.count("SELECT COUNT(*) FROM audit_log").await;
         assert!(rows > 0, "seeding leaves audit rows");
-        for sql in ["UPDATE audit_log SET action = 'tampered'", "DELETE FROM audit_log"] {
+        for sql in [
+            "UPDATE audit_log SET action = 'tampered'",
+            "DELETE FROM audit_log",
+        ] {
             let result = sqlx::query(sql).execute(&db.pool).await;
             let error = result.expect_err(sql).to_string();
-            assert!(error.contains("append-only"), "{:?} {sql}: {error}", db.backend);
+            assert!(
+                error.contains("append-only"),
+                "{:?} {sql}: {error}",
+                db.backend
+            );
         }
         assert_eq!(db.count("SELECT COUNT(*) FROM audit_log").await, rows);
-        assert_eq!(db.count("SELECT COUNT(*) FROM audit_log WHERE action = 'tampered'").await, 0);
+        assert_eq!(
+            db.count("SELECT COUNT(*) FROM audit_log WHERE action = 'tampered'")
+                .await,
+            0
+        );
         db.cleanup().await;
     }
 }
@@ -216,19 +380,39 @@ async fn a_database_error_reaches_the_browser_as_a_message_and_a_reference_witho
     for db in TestDb::all().await {
         let app = db.app(true);
         let cookie = login_as(&app, "hr").await;
-        sqlx::query("ALTER TABLE departments RENAME TO departments_gone").execute(&db.pool).await.unwrap();
+        sqlx::query("ALTER TABLE departments RENAME TO departments_gone")
+            .execute(&db.pool)
+            .await
+            .unwrap();
         let fields = [("search", ""), ("include_left", "false"), ("page", "1")];
         let reply = call(&app, "/api/list_people", Some(&cookie), &fields).await;
         assert_eq!(reply.status, StatusCode::INTERNAL_SERVER_ERROR);
-        let id = reply.json()["Internal"]["correlation_id"].as_str().unwrap_or_default().to_string();
+        let id = reply.json()["Internal"]["correlation_id"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string();
         assert_eq!(id.len(), 12, "{}", reply.body);
         let page = get(&app, "/people", Some(&cookie)).await;
         for body in [&reply.body, &page.body] {
-            for leak in ["SELECT", "JOIN departments", "departments d", "no such table", "does not exist", "sqlx", "src/", ".rs:"] {
+            for leak in [
+                "SELECT",
+                "JOIN departments",
+                "departments d",
+                "no such table",
+                "does not exist",
+                "sqlx",
+                "src/",
+                ".rs:",
+            ] {
                 assert!(!body.contains(leak), "{leak} leaked: {body}");
             }
         }
-        assert!(page.body.contains("Something went wrong on our side. Reference: "), "{}", page.body);
+        assert!(
+            page.body
+                .contains("Something went wrong on our side. Reference: "),
+            "{}",
+            page.body
+        );
         db.cleanup().await;
     }
 }

@@ -57,19 +57,35 @@ mod tests {
     use proptest::prelude::*;
 
     fn d(id: i64, name: &str, parent: Option<i64>) -> Department {
-        Department { id, name: name.into(), parent_id: parent }
+        Department {
+            id,
+            name: name.into(),
+            parent_id: parent,
+        }
     }
 
     #[test]
     fn sub_department_counts_roll_up_to_their_division() {
-        let departments =
-            [d(1, "Engineering", None), d(2, "Platform", Some(1)), d(3, "Storage", Some(2)), d(4, "Sales", None)];
+        let departments = [
+            d(1, "Engineering", None),
+            d(2, "Platform", Some(1)),
+            d(3, "Storage", Some(2)),
+            d(4, "Sales", None),
+        ];
         let result = by_top_level_department(&departments, &[(1, 1), (2, 3), (3, 8), (4, 5)]);
         assert_eq!(
             result,
             vec![
-                Headcount { department_id: 1, name: "Engineering".into(), people: 12 },
-                Headcount { department_id: 4, name: "Sales".into(), people: 5 },
+                Headcount {
+                    department_id: 1,
+                    name: "Engineering".into(),
+                    people: 12
+                },
+                Headcount {
+                    department_id: 4,
+                    name: "Sales".into(),
+                    people: 5
+                },
             ]
         );
     }
@@ -77,8 +93,10 @@ mod tests {
     #[test]
     fn a_cycle_in_the_tree_does_not_hang() {
         let departments = [d(1, "A", Some(2)), d(2, "B", Some(1))];
-        let total: i64 =
-            by_top_level_department(&departments, &[(1, 2), (2, 3)]).iter().map(|h| h.people).sum();
+        let total: i64 = by_top_level_department(&departments, &[(1, 2), (2, 3)])
+            .iter()
+            .map(|h| h.people)
+            .sum();
         assert_eq!(total, 5);
     }
 

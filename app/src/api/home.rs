@@ -28,8 +28,12 @@ pub async fn home_data() -> AppResult<HomeSummary> {
         async move {
             let user = current_user()?;
             let pool = &state().pool;
-            let card = people::card(pool, user.id).await?.ok_or(AppError::Unauthorized)?;
-            let details = people::details(pool, user.id).await?.ok_or(AppError::Unauthorized)?;
+            let card = people::card(pool, user.id)
+                .await?
+                .ok_or(AppError::Unauthorized)?;
+            let details = people::details(pool, user.id)
+                .await?
+                .ok_or(AppError::Unauthorized)?;
             let manager_chain = people::manager_chain(pool, user.id).await?;
             let teammates = match manager_chain.first() {
                 Some(manager) => people::direct_reports(pool, manager.id)

@@ -37,9 +37,17 @@ pub async fn list_people(
             let user = current_user()?;
             policy::require(&user, policy::Action::BrowseDirectory)?;
             if search.chars().count() > 100 {
-                return Err(AppError::invalid("search", "Search for at most 100 characters."));
+                return Err(AppError::invalid(
+                    "search",
+                    "Search for at most 100 characters.",
+                ));
             }
-            let query = DirectoryQuery { search, department_id, include_left, page: page.clamp(1, 100_000) };
+            let query = DirectoryQuery {
+                search,
+                department_id,
+                include_left,
+                page: page.clamp(1, 100_000),
+            };
             crate::store::people::directory(&state().pool, &query).await
         }
         .await,
@@ -75,8 +83,12 @@ pub async fn get_person(id: PersonId) -> AppResult<PersonProfile> {
             let user = current_user()?;
             policy::require(&user, policy::Action::BrowseDirectory)?;
             let pool = &state().pool;
-            let card = people::card(pool, id).await?.ok_or_else(|| AppError::not_found("That person"))?;
-            let details = people::details(pool, id).await?.ok_or_else(|| AppError::not_found("That person"))?;
+            let card = people::card(pool, id)
+                .await?
+                .ok_or_else(|| AppError::not_found("That person"))?;
+            let details = people::details(pool, id)
+                .await?
+                .ok_or_else(|| AppError::not_found("That person"))?;
             let manager_chain = people::manager_chain(pool, id).await?;
             let manages = manager_chain.iter().any(|m| m.id == user.id);
             let private = policy::may_see_private(&user, id, manages).then_some(details.private);
@@ -126,7 +138,15 @@ pub async fn create_person(
         async move {
             let user = current_user()?;
             policy::require(&user, policy::Action::ManagePeople)?;
-            let form = PersonForm { name, email, title, department_id, manager_email, hire_date, location };
+            let form = PersonForm {
+                name,
+                email,
+                title,
+                department_id,
+                manager_email,
+                hire_date,
+                location,
+            };
             let input = PersonInput::parse(&form).map_err(AppError::Invalid)?;
             let id = crate::store::people::create(&state().pool, &input, user.id).await?;
             leptos_axum::redirect(&format!("/people/{id}"));
@@ -156,7 +176,15 @@ pub async fn update_person(
         async move {
             let user = current_user()?;
             policy::require(&user, policy::Action::ManagePeople)?;
-            let form = PersonForm { name, email, title, department_id, manager_email, hire_date, location };
+            let form = PersonForm {
+                name,
+                email,
+                title,
+                department_id,
+                manager_email,
+                hire_date,
+                location,
+            };
             let input = PersonInput::parse(&form).map_err(AppError::Invalid)?;
             crate::store::people::update(&state().pool, id, &input, user.id).await?;
             leptos_axum::redirect(&format!("/people/{id}"));
@@ -176,7 +204,9 @@ pub async fn mark_person_left(id: PersonId) -> AppResult<()> {
             let user = current_user()?;
             policy::require(&user, policy::Action::ManagePeople)?;
             if id == user.id {
-                return Err(AppError::Conflict("You cannot mark yourself as left.".into()));
+                return Err(AppError::Conflict(
+                    "You cannot mark yourself as left.".into(),
+                ));
             }
             crate::store::people::mark_left(&state().pool, id, user.id).await
         }
@@ -193,7 +223,8 @@ pub async fn set_person_role(id: PersonId, role: String, change: String) -> AppR
     crate::api::respond(
         async move {
             let user = current_user()?;
-            let role = Role::parse(&role).ok_or_else(|| AppError::invalid("role", "Choose a role from the list."))?;
+            let role = Role::parse(&role)
+                .ok_or_else(|| AppError::invalid("role", "Choose a role from the list."))?;
             policy::require(&user, policy::Action::ChangeRole(role))?;
             let granted = match change.as_str() {
                 "grant" => true,
@@ -201,7 +232,9 @@ pub async fn set_person_role(id: PersonId, role: String, change: String) -> AppR
                 _ => return Err(AppError::invalid("change", "Choose grant or remove.")),
             };
             if !granted && id == user.id && role == Role::Admin {
-                return Err(AppError::Conflict("You cannot remove your own administrator role.".into()));
+                return Err(AppError::Conflict(
+                    "You cannot remove your own administrator role.".into(),
+                ));
             }
             crate::store::people::set_role(&state().pool, id, role, granted, Some(user.id)).await
         }

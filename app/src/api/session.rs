@@ -51,7 +51,10 @@ pub async fn login(email: String, password: String) -> AppResult<()> {
             let ok = password::verify(password, candidate.map(|c| c.password_hash)).await;
             accounts::record_attempt(&state.pool, &email, &ip, ok).await?;
             let Some(id) = id.filter(|_| ok) else {
-                return Err(AppError::invalid("password", "That email and password don't match."));
+                return Err(AppError::invalid(
+                    "password",
+                    "That email and password don't match.",
+                ));
             };
             let (token, token_hash) = session::new_token();
             let replaced = presented_session();
@@ -126,8 +129,10 @@ pub async fn demo_logins() -> AppResult<Vec<DemoLogin>> {
                 ("exec", "Executive"),
                 ("admin", "Administrator"),
             ];
-            let emails: Vec<String> =
-                roles.iter().map(|(local, _)| format!("{local}@{DEMO_DOMAIN}")).collect();
+            let emails: Vec<String> = roles
+                .iter()
+                .map(|(local, _)| format!("{local}@{DEMO_DOMAIN}"))
+                .collect();
             let found = accounts::people_with_logins(&state.pool, &emails).await?;
             Ok(found
                 .into_iter()

@@ -40,7 +40,10 @@ pub fn client_ip() -> String {
 }
 
 pub fn presented_session() -> Option<String> {
-    request_parts()?.extensions.get::<PresentedSession>().map(|s| s.0.clone())
+    request_parts()?
+        .extensions
+        .get::<PresentedSession>()
+        .map(|s| s.0.clone())
 }
 
 pub fn state() -> AppState {

@@ -39,8 +39,13 @@ pub async fn verify(password: String, stored: Option<PasswordHash>) -> bool {
             Some(h) => (h.0.as_str(), true),
             None => (dummy.0.as_str(), false),
         };
-        let Ok(parsed) = argon2::password_hash::PasswordHash::new(hash) else { return false };
-        argon2().verify_password(password.as_bytes(), &parsed).is_ok() && real
+        let Ok(parsed) = argon2::password_hash::PasswordHash::new(hash) else {
+            return false;
+        };
+        argon2()
+            .verify_password(password.as_bytes(), &parsed)
+            .is_ok()
+            && real
     })
     .await
     .unwrap_or(false)
@@ -53,7 +58,11 @@ mod tests {
     #[test]
     fn hashes_are_argon2id_with_the_owasp_parameters() {
         let hash = hash_blocking("correct horse");
-        assert!(hash.0.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{}", hash.0);
+        assert!(
+            hash.0.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"),
+            "{}",
+            hash.0
+        );
     }
 
     #[tokio::test]

@@ -58,7 +58,11 @@ mod tests {
 
     #[test]
     fn employees_and_managers_cannot_manage_people_or_roles() {
-        for u in [user(&[], false), user(&[], true), user(&[Role::Executive], true)] {
+        for u in [
+            user(&[], false),
+            user(&[], true),
+            user(&[Role::Executive], true),
+        ] {
             assert!(!allows(&u, Action::ManagePeople));
             assert!(!allows(&u, Action::ChangeRole(Role::HrAdmin)));
         }
@@ -70,13 +74,22 @@ mod tests {
         assert!(allows(&hr, Action::ManagePeople));
         assert!(allows(&hr, Action::ChangeRole(Role::Executive)));
         assert!(!allows(&hr, Action::ChangeRole(Role::Admin)));
-        assert!(allows(&user(&[Role::Admin], false), Action::ChangeRole(Role::Admin)));
+        assert!(allows(
+            &user(&[Role::Admin], false),
+            Action::ChangeRole(Role::Admin)
+        ));
     }
 
     #[test]
     fn analytics_are_for_hr_and_executives() {
-        assert!(allows(&user(&[Role::Executive], false), Action::ViewOrganisationAnalytics));
-        assert!(allows(&user(&[Role::HrAdmin], false), Action::ViewOrganisationAnalytics));
+        assert!(allows(
+            &user(&[Role::Executive], false),
+            Action::ViewOrganisationAnalytics
+        ));
+        assert!(allows(
+            &user(&[Role::HrAdmin], false),
+            Action::ViewOrganisationAnalytics
+        ));
         assert!(!allows(&user(&[], true), Action::ViewOrganisationAnalytics));
     }
 

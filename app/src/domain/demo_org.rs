@@ -87,57 +87,122 @@ const DIVISIONS: &[Division] = &[
     Division {
         name: "Engineering",
         weight: 30,
-        subdepartments: &["Platform", "Product Engineering", "Data", "Infrastructure", "Security", "Mobile"],
-        ic_titles: &["Software Engineer", "Senior Software Engineer", "Staff Engineer", "QA Engineer", "Site Reliability Engineer", "Data Engineer"],
+        subdepartments: &[
+            "Platform",
+            "Product Engineering",
+            "Data",
+            "Infrastructure",
+            "Security",
+            "Mobile",
+        ],
+        ic_titles: &[
+            "Software Engineer",
+            "Senior Software Engineer",
+            "Staff Engineer",
+            "QA Engineer",
+            "Site Reliability Engineer",
+            "Data Engineer",
+        ],
         lead_title: "Engineering Manager",
     },
     Division {
         name: "Sales",
         weight: 18,
-        subdepartments: &["EMEA Sales", "Americas Sales", "APAC Sales", "Sales Operations", "Partnerships"],
-        ic_titles: &["Account Executive", "Senior Account Executive", "Sales Development Representative", "Solutions Engineer"],
+        subdepartments: &[
+            "EMEA Sales",
+            "Americas Sales",
+            "APAC Sales",
+            "Sales Operations",
+            "Partnerships",
+        ],
+        ic_titles: &[
+            "Account Executive",
+            "Senior Account Executive",
+            "Sales Development Representative",
+            "Solutions Engineer",
+        ],
         lead_title: "Sales Manager",
     },
     Division {
         name: "Customer Success",
         weight: 12,
-        subdepartments: &["Support", "Onboarding", "Account Management", "Customer Education"],
-        ic_titles: &["Support Specialist", "Customer Success Manager", "Implementation Consultant", "Technical Support Engineer"],
+        subdepartments: &[
+            "Support",
+            "Onboarding",
+            "Account Management",
+            "Customer Education",
+        ],
+        ic_titles: &[
+            "Support Specialist",
+            "Customer Success Manager",
+            "Implementation Consultant",
+            "Technical Support Engineer",
+        ],
         lead_title: "Support Team Lead",
     },
     Division {
         name: "Operations",
         weight: 9,
         subdepartments: &["IT", "Facilities", "Procurement", "Business Operations"],
-        ic_titles: &["IT Specialist", "Operations Analyst", "Facilities Coordinator", "Procurement Specialist"],
+        ic_titles: &[
+            "IT Specialist",
+            "Operations Analyst",
+            "Facilities Coordinator",
+            "Procurement Specialist",
+        ],
         lead_title: "Operations Manager",
     },
     Division {
         name: "Product",
         weight: 8,
         subdepartments: &["Product Management", "Design", "Research", "Analytics"],
-        ic_titles: &["Product Manager", "Product Designer", "UX Researcher", "Product Analyst"],
+        ic_titles: &[
+            "Product Manager",
+            "Product Designer",
+            "UX Researcher",
+            "Product Analyst",
+        ],
         lead_title: "Group Product Manager",
     },
     Division {
         name: "Marketing",
         weight: 8,
         subdepartments: &["Brand", "Growth", "Product Marketing", "Communications"],
-        ic_titles: &["Marketing Specialist", "Content Strategist", "Growth Marketer", "Product Marketing Manager"],
+        ic_titles: &[
+            "Marketing Specialist",
+            "Content Strategist",
+            "Growth Marketer",
+            "Product Marketing Manager",
+        ],
         lead_title: "Marketing Manager",
     },
     Division {
         name: "Finance",
         weight: 6,
         subdepartments: &["Accounting", "FP&A", "Payroll", "Tax"],
-        ic_titles: &["Accountant", "Financial Analyst", "Payroll Specialist", "Tax Analyst"],
+        ic_titles: &[
+            "Accountant",
+            "Financial Analyst",
+            "Payroll Specialist",
+            "Tax Analyst",
+        ],
         lead_title: "Finance Manager",
     },
     Division {
         name: "People",
         weight: 6,
-        subdepartments: &["HR Business Partners", "Talent Acquisition", "Learning & Development", "Total Rewards"],
-        ic_titles: &["HR Business Partner", "Recruiter", "Learning Specialist", "People Operations Specialist"],
+        subdepartments: &[
+            "HR Business Partners",
+            "Talent Acquisition",
+            "Learning & Development",
+            "Total Rewards",
+        ],
+        ic_titles: &[
+            "HR Business Partner",
+            "Recruiter",
+            "Learning Specialist",
+            "People Operations Specialist",
+        ],
         lead_title: "People Manager",
     },
     Division {
@@ -150,34 +215,113 @@ const DIVISIONS: &[Division] = &[
 ];
 
 const TEAM_WORDS: &[&str] = &[
-    "North", "South", "East", "West", "Core", "Growth", "Enterprise", "Mid-Market", "Strategic",
-    "Foundations", "Tooling", "Quality", "Delivery", "Insights", "Experience", "Automation",
+    "North",
+    "South",
+    "East",
+    "West",
+    "Core",
+    "Growth",
+    "Enterprise",
+    "Mid-Market",
+    "Strategic",
+    "Foundations",
+    "Tooling",
+    "Quality",
+    "Delivery",
+    "Insights",
+    "Experience",
+    "Automation",
 ];
 
 const FIRST_NAMES: &[&str] = &[
     "Maya", "Liam", "Olivia", "Noah", "Amara", "Mateo", "Sofia", "Ethan", "Priya", "Lucas",
     "Chloe", "Kenji", "Zara", "Omar", "Ingrid", "Diego", "Hannah", "Arjun", "Elena", "Felix",
-    "Grace", "Hugo", "Isla", "Jonas", "Keira", "Leon", "Mina", "Nadia", "Oscar", "Paula",
-    "Quinn", "Rafael", "Sara", "Tomas", "Uma", "Victor", "Wen", "Ximena", "Yusuf", "Zoe",
-    "Aisha", "Ben", "Carmen", "Daniel", "Emeka", "Fatima", "Gabriel", "Hiro", "Ines", "Jamal",
-    "Kavya", "Lena", "Marco", "Nora", "Olu", "Pedro", "Rosa", "Samir", "Tara", "Ulrich",
-    "Valeria", "Will", "Yara", "Ada", "Bruno", "Clara", "Dmitri", "Eva", "Farah", "Gustav",
-    "Helena", "Ivan", "Julia", "Kofi", "Laila", "Malik", "Nina", "Owen", "Petra", "Rohan",
+    "Grace", "Hugo", "Isla", "Jonas", "Keira", "Leon", "Mina", "Nadia", "Oscar", "Paula", "Quinn",
+    "Rafael", "Sara", "Tomas", "Uma", "Victor", "Wen", "Ximena", "Yusuf", "Zoe", "Aisha", "Ben",
+    "Carmen", "Daniel", "Emeka", "Fatima", "Gabriel", "Hiro", "Ines", "Jamal", "Kavya", "Lena",
+    "Marco", "Nora", "Olu", "Pedro", "Rosa", "Samir", "Tara", "Ulrich", "Valeria", "Will", "Yara",
+    "Ada", "Bruno", "Clara", "Dmitri", "Eva", "Farah", "Gustav", "Helena", "Ivan", "Julia", "Kofi",
+    "Laila", "Malik", "Nina", "Owen", "Petra", "Rohan",
 ];
 
 const LAST_NAMES: &[&str] = &[
-    "Chen", "Okafor", "Garcia", "Müller", "Patel", "Rossi", "Kim", "Novak", "Silva", "Haddad",
-    "Nguyen", "Johansson", "Kowalski", "Mensah", "Tanaka", "Dubois", "Schmidt", "Costa",
-    "Ali", "Brown", "Fischer", "Ivanova", "Jensen", "Khan", "Lopez", "Martin", "Nakamura",
-    "Oliveira", "Petrov", "Quintero", "Reyes", "Santos", "Takahashi", "Umar", "Varga",
-    "Wright", "Yilmaz", "Zhang", "Andersen", "Bauer", "Castillo", "Dias", "Evans", "Ferreira",
-    "Gomez", "Hughes", "Ito", "Jovanovic", "Kaur", "Larsen", "Moreau", "Nielsen", "Owusu",
-    "Park", "Ramos", "Sato", "Torres", "Virtanen", "Walsh", "Adeyemi", "Bergstrom", "Cohen",
+    "Chen",
+    "Okafor",
+    "Garcia",
+    "Müller",
+    "Patel",
+    "Rossi",
+    "Kim",
+    "Novak",
+    "Silva",
+    "Haddad",
+    "Nguyen",
+    "Johansson",
+    "Kowalski",
+    "Mensah",
+    "Tanaka",
+    "Dubois",
+    "Schmidt",
+    "Costa",
+    "Ali",
+    "Brown",
+    "Fischer",
+    "Ivanova",
+    "Jensen",
+    "Khan",
+    "Lopez",
+    "Martin",
+    "Nakamura",
+    "Oliveira",
+    "Petrov",
+    "Quintero",
+    "Reyes",
+    "Santos",
+    "Takahashi",
+    "Umar",
+    "Varga",
+    "Wright",
+    "Yilmaz",
+    "Zhang",
+    "Andersen",
+    "Bauer",
+    "Castillo",
+    "Dias",
+    "Evans",
+    "Ferreira",
+    "Gomez",
+    "Hughes",
+    "Ito",
+    "Jovanovic",
+    "Kaur",
+    "Larsen",
+    "Moreau",
+    "Nielsen",
+    "Owusu",
+    "Park",
+    "Ramos",
+    "Sato",
+    "Torres",
+    "Virtanen",
+    "Walsh",
+    "Adeyemi",
+    "Bergstrom",
+    "Cohen",
 ];
 
 const LOCATIONS: &[&str] = &[
-    "London", "London", "Berlin", "New York", "New York", "Austin", "Toronto", "Lisbon",
-    "Singapore", "Remote", "Remote", "Remote",
+    "London",
+    "London",
+    "Berlin",
+    "New York",
+    "New York",
+    "Austin",
+    "Toronto",
+    "Lisbon",
+    "Singapore",
+    "Remote",
+    "Remote",
+    "Remote",
 ];
 
 /// Days since 1970-01-01 to a YYYY-MM-DD date (proleptic Gregorian calendar).
@@ -255,7 +399,12 @@ impl Builder {
         head_title: String,
         manager: usize,
     ) {
-        let head = self.person(head_title, dept, Some(manager), 5u32.saturating_sub(depth as u32));
+        let head = self.person(
+            head_title,
+            dept,
+            Some(manager),
+            5u32.saturating_sub(depth as u32),
+        );
         let rest = headcount.saturating_sub(1);
         let max_children = [0, 6, 5, 4][depth.min(3)];
         if depth < 4 && rest > self.leaf_size && max_children > 0 {
@@ -266,7 +415,11 @@ impl Builder {
                 let name = if depth == 1 {
                     division.subdepartments[i % division.subdepartments.len()].to_string()
                 } else {
-                    format!("{} {}", dept_name, TEAM_WORDS[(i + depth) % TEAM_WORDS.len()])
+                    format!(
+                        "{} {}",
+                        dept_name,
+                        TEAM_WORDS[(i + depth) % TEAM_WORDS.len()]
+                    )
                 };
                 let child = self.department(name.clone(), Some(dept));
                 let title = match depth {
@@ -319,7 +472,13 @@ pub fn generate(employees: usize, seed: u64) -> DemoOrg {
         org: DemoOrg {
             departments: Vec::new(),
             people: Vec::with_capacity(employees),
-            accounts: DemoAccounts { employee: 0, manager: 0, hr_admin: 0, executive: 0, admin: 0 },
+            accounts: DemoAccounts {
+                employee: 0,
+                manager: 0,
+                hr_admin: 0,
+                executive: 0,
+                admin: 0,
+            },
         },
         email_counts: std::collections::HashMap::new(),
         leaf_size: (employees / 600).clamp(25, 150),
@@ -339,7 +498,14 @@ pub fn generate(employees: usize, seed: u64) -> DemoOrg {
         assigned += share;
         let dept = b.department(division.name.to_string(), None);
         division_roots.push((dept, b.org.people.len()));
-        b.fill(division, dept, 1, share, format!("VP of {}", division.name), ceo);
+        b.fill(
+            division,
+            dept,
+            1,
+            share,
+            format!("VP of {}", division.name),
+            ceo,
+        );
     }
     b.org.accounts = choose_accounts(&b.org, ceo, &division_roots);
     let admin = b.org.accounts.admin;
@@ -362,7 +528,9 @@ fn choose_accounts(org: &DemoOrg, ceo: usize, division_roots: &[(usize, usize)])
     let in_division = |name: &str| -> std::ops::Range<usize> {
         let pos = DIVISIONS.iter().position(|d| d.name == name).unwrap_or(0);
         let start = division_roots[pos].1;
-        let end = division_roots.get(pos + 1).map_or(org.people.len(), |r| r.1);
+        let end = division_roots
+            .get(pos + 1)
+            .map_or(org.people.len(), |r| r.1);
         start..end
     };
     let has_reports = |p: usize| org.people.iter().any(|q| q.manager == Some(p));
@@ -382,8 +550,18 @@ fn choose_accounts(org: &DemoOrg, ceo: usize, division_roots: &[(usize, usize)])
         .find(|&p| org.people[p].title == "HR Business Partner")
         .unwrap_or(people.start);
     let operations = in_division("Operations");
-    let admin = operations.clone().rev().find(|&p| !has_reports(p)).unwrap_or(operations.start);
-    DemoAccounts { employee, manager, hr_admin, executive: ceo, admin }
+    let admin = operations
+        .clone()
+        .rev()
+        .find(|&p| !has_reports(p))
+        .unwrap_or(operations.start);
+    DemoAccounts {
+        employee,
+        manager,
+        hr_admin,
+        executive: ceo,
+        admin,
+    }
 }
 
 #[cfg(test)]
@@ -424,11 +602,15 @@ mod tests {
         let emails: HashSet<&str> = org.people.iter().map(|p| p.email.as_str()).collect();
         assert_eq!(emails.len(), org.people.len());
         let a = org.accounts;
-        let chosen: HashSet<usize> =
-            [a.employee, a.manager, a.hr_admin, a.executive, a.admin].into_iter().collect();
+        let chosen: HashSet<usize> = [a.employee, a.manager, a.hr_admin, a.executive, a.admin]
+            .into_iter()
+            .collect();
         assert_eq!(chosen.len(), 5);
         assert_eq!(org.people[a.employee].manager, Some(a.manager));
-        assert_eq!(org.people[a.employee].email, format!("employee@{DEMO_DOMAIN}"));
+        assert_eq!(
+            org.people[a.employee].email,
+            format!("employee@{DEMO_DOMAIN}")
+        );
         assert_eq!(org.people[a.hr_admin].title, "HR Business Partner");
     }
 
@@ -444,8 +626,15 @@ mod tests {
             levels
         };
         let deepest = (0..org.departments.len()).map(depth).max().unwrap();
-        assert!((3..=4).contains(&deepest), "deepest department is {deepest} levels");
-        assert!(org.departments.len() < 2_000, "{} departments", org.departments.len());
+        assert!(
+            (3..=4).contains(&deepest),
+            "deepest department is {deepest} levels"
+        );
+        assert!(
+            org.departments.len() < 2_000,
+            "{} departments",
+            org.departments.len()
+        );
     }
 
     #[test]
@@ -459,7 +648,11 @@ mod tests {
     #[test]
     fn hire_dates_are_valid_calendar_dates() {
         for p in generate(1_000, 9).people {
-            assert!(crate::domain::people::check_date(&p.hire_date).is_ok(), "{}", p.hire_date);
+            assert!(
+                crate::domain::people::check_date(&p.hire_date).is_ok(),
+                "{}",
+                p.hire_date
+            );
         }
     }
 }

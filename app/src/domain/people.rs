@@ -183,8 +183,7 @@ pub struct DepartmentOption {
 /// its path ("Engineering › Platform"). Departments whose parent is missing count as roots.
 pub fn department_options(departments: &[Department]) -> Vec<DepartmentOption> {
     use std::collections::HashMap;
-    let known: std::collections::HashSet<DepartmentId> =
-        departments.iter().map(|d| d.id).collect();
+    let known: std::collections::HashSet<DepartmentId> = departments.iter().map(|d| d.id).collect();
     let mut children: HashMap<Option<DepartmentId>, Vec<&Department>> = HashMap::new();
     for d in departments {
         let parent = d.parent_id.filter(|p| known.contains(p) && *p != d.id);
@@ -196,7 +195,13 @@ pub fn department_options(departments: &[Department]) -> Vec<DepartmentOption> {
     let mut out = Vec::with_capacity(departments.len());
     let mut stack: Vec<(&Department, usize, String)> = children
         .get(&None)
-        .map(|roots| roots.iter().rev().map(|d| (*d, 0, d.name.clone())).collect())
+        .map(|roots| {
+            roots
+                .iter()
+                .rev()
+                .map(|d| (*d, 0, d.name.clone()))
+                .collect()
+        })
         .unwrap_or_default();
     let mut seen = std::collections::HashSet::new();
     while let Some((dept, depth, path)) = stack.pop() {
@@ -208,7 +213,12 @@ pub fn department_options(departments: &[Department]) -> Vec<DepartmentOption> {
                 stack.push((kid, depth + 1, format!("{path} › {}", kid.name)));
             }
         }
-        out.push(DepartmentOption { id: dept.id, name: dept.name.clone(), path, depth });
+        out.push(DepartmentOption {
+            id: dept.id,
+            name: dept.name.clone(),
+            path,
+            depth,
+        });
     }
     out
 }
@@ -246,7 +256,10 @@ impl PersonInput {
         if name.is_empty() {
             errors.push(FieldError::new("name", "Enter the person's name."));
         } else if name.chars().count() > 120 {
-            errors.push(FieldError::new("name", "Names can be at most 120 characters."));
+            errors.push(FieldError::new(
+                "name",
+                "Names can be at most 120 characters.",
+            ));
         }
         let email = form.email.trim().to_lowercase();
         if let Err(message) = check_email(&email) {
@@ -256,7 +269,10 @@ impl PersonInput {
         if title.is_empty() {
             errors.push(FieldError::new("title", "Enter a job title."));
         } else if title.chars().count() > 120 {
-            errors.push(FieldError::new("title", "Titles can be at most 120 characters."));
+            errors.push(FieldError::new(
+                "title",
+                "Titles can be at most 120 characters.",
+            ));
         }
         let department_id = form.department_id.trim().parse::<DepartmentId>().ok();
         if department_id.is_none() {
@@ -267,7 +283,10 @@ impl PersonInput {
             if let Err(message) = check_email(&manager_email) {
                 errors.push(FieldError::new("manager_email", message));
             } else if manager_email == email {
-                errors.push(FieldError::new("manager_email", "A person cannot manage themselves."));
+                errors.push(FieldError::new(
+                    "manager_email",
+                    "A person cannot manage themselves.",
+                ));
             }
         }
         let hire_date = form.hire_date.trim();
@@ -276,7 +295,10 @@ impl PersonInput {
         }
         let location = form.location.trim();
         if location.chars().count() > 120 {
-            errors.push(FieldError::new("location", "Locations can be at most 120 characters."));
+            errors.push(FieldError::new(
+                "location",
+                "Locations can be at most 120 characters.",
+            ));
         }
         if !errors.is_empty() {
             return Err(errors);
@@ -322,9 +344,11 @@ pub fn check_date(date: &str) -> Result<(), &'static str> {
     if parts.len() != 3 || parts[0].len() != 4 || parts[1].len() != 2 || parts[2].len() != 2 {
         return Err(MESSAGE);
     }
-    let (Ok(y), Ok(m), Ok(d)) =
-        (parts[0].parse::<u32>(), parts[1].parse::<u32>(), parts[2].parse::<u32>())
-    else {
+    let (Ok(y), Ok(m), Ok(d)) = (
+        parts[0].parse::<u32>(),
+        parts[1].parse::<u32>(),
+        parts[2].parse::<u32>(),
+    ) else {
         return Err(MESSAGE);
     };
     if !(1950..=2100).contains(&y) {
@@ -385,7 +409,14 @@ mod tests {
         let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
         assert_eq!(
             fields,
-            ["name", "email", "title", "department_id", "manager_email", "hire_date"]
+            [
+                "name",
+                "email",
+                "title",
+                "department_id",
+                "manager_email",
+                "hire_date"
+            ]
         );
     }
 
@@ -410,7 +441,9 @@ mod tests {
     #[test]
     fn emails_need_a_local_part_and_a_dotted_domain() {
         assert!(check_email("a@b.co").is_ok());
-        for bad in ["", "a", "@b.co", "a@b", "a@.co", "a@b.", "a b@c.co", "a@b@c.co"] {
+        for bad in [
+            "", "a", "@b.co", "a@b", "a@.co", "a@b.", "a b@c.co", "a@b@c.co",
+        ] {
             assert!(check_email(bad).is_err(), "{bad} should be refused");
         }
     }
@@ -425,7 +458,11 @@ mod tests {
 
     #[test]
     fn department_options_list_parents_before_children_with_paths() {
-        let d = |id, name: &str, parent| Department { id, name: name.into(), parent_id: parent };
+        let d = |id, name: &str, parent| Department {
+            id,
+            name: name.into(),
+            parent_id: parent,
+        };
         let options = department_options(&[
             d(3, "Platform", Some(1)),
             d(1, "Engineering", None),
@@ -435,7 +472,12 @@ mod tests {
         let paths: Vec<&str> = options.iter().map(|o| o.path.as_str()).collect();
         assert_eq!(
             paths,
-            ["Engineering", "Engineering › Platform", "Engineering › Platform › Storage", "Sales"]
+            [
+                "Engineering",
+                "Engineering › Platform",
+                "Engineering › Platform › Storage",
+                "Sales"
+            ]
         );
         assert_eq!(options[2].depth, 2);
     }

@@ -23,7 +23,10 @@ pub async fn login_candidate(pool: &Pool, email: &str) -> AppResult<Option<Login
     .fetch_optional(pool)
     .await
     .map_err(internal)?;
-    Ok(row.map(|(id, hash)| LoginCandidate { id, password_hash: PasswordHash(hash) }))
+    Ok(row.map(|(id, hash)| LoginCandidate {
+        id,
+        password_hash: PasswordHash(hash),
+    }))
 }
 
 /// Sets (or replaces) a person's password hash.
@@ -150,8 +153,14 @@ pub async fn user_for_session(pool: &Pool, token_hash: &str) -> AppResult<Option
     .fetch_all(pool)
     .await
     .map_err(internal)?;
-    let Some(first) = rows.first() else { return Ok(None) };
-    let mut roles: Vec<Role> = rows.iter().filter_map(|r| r.role.as_deref()).filter_map(Role::parse).collect();
+    let Some(first) = rows.first() else {
+        return Ok(None);
+    };
+    let mut roles: Vec<Role> = rows
+        .iter()
+        .filter_map(|r| r.role.as_deref())
+        .filter_map(Role::parse)
+        .collect();
     roles.sort();
     Ok(Some(CurrentUser {
         id: first.id,
@@ -164,7 +173,10 @@ pub async fn user_for_session(pool: &Pool, token_hash: &str) -> AppResult<Option
 }
 
 /// Name and email of the active people with these emails who can sign in, in the given order.
-pub async fn people_with_logins(pool: &Pool, emails: &[String]) -> AppResult<Vec<(String, String)>> {
+pub async fn people_with_logins(
+    pool: &Pool,
+    emails: &[String],
+) -> AppResult<Vec<(String, String)>> {
     if emails.is_empty() {
         return Ok(Vec::new());
     }

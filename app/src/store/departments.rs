@@ -20,7 +20,11 @@ pub async fn all(pool: &Pool) -> AppResult<Vec<Department>> {
     .map_err(internal)?;
     Ok(rows
         .into_iter()
-        .map(|r| Department { id: r.id, name: r.name, parent_id: r.parent_id })
+        .map(|r| Department {
+            id: r.id,
+            name: r.name,
+            parent_id: r.parent_id,
+        })
         .collect())
 }
 

@@ -9,7 +9,7 @@ pub mod people;
 pub mod seed;
 
 use crate::error::AppError;
-use sqlx::any::{AnyPoolOptions, AnyConnectOptions};
+use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyPool, Executor};
 use std::str::FromStr;
 use std::time::Duration;
@@ -30,7 +30,9 @@ impl Backend {
         } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
             Ok(Backend::Postgres)
         } else {
-            Err(format!("DATABASE_URL must start with sqlite: or postgres: (got {url:?})"))
+            Err(format!(
+                "DATABASE_URL must start with sqlite: or postgres: (got {url:?})"
+            ))
         }
     }
 }
@@ -52,7 +54,11 @@ pub async fn connect(url: &str, max_connections: u32) -> Result<Pool, String> {
                 }
             }
         }
-        if url.contains('?') { url.to_string() } else { format!("{url}?mode=rwc") }
+        if url.contains('?') {
+            url.to_string()
+        } else {
+            format!("{url}?mode=rwc")
+        }
     } else {
         url.to_string()
     };
@@ -77,7 +83,9 @@ pub async fn connect(url: &str, max_connections: u32) -> Result<Pool, String> {
 }
 
 fn sqlite_path(url: &str) -> Option<String> {
-    let rest = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:"))?;
+    let rest = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))?;
     let path = rest.split('?').next()?;
     (!path.is_empty() && path != ":memory:").then(|| path.to_string())
 }
@@ -88,7 +96,10 @@ pub async fn migrate(pool: &Pool, backend: Backend) -> Result<(), String> {
         Backend::Sqlite => &SQLITE_MIGRATIONS,
         Backend::Postgres => &POSTGRES_MIGRATIONS,
     };
-    migrator.run(pool).await.map_err(|e| format!("migration failed: {e}"))
+    migrator
+        .run(pool)
+        .await
+        .map_err(|e| format!("migration failed: {e}"))
 }
 
 /// Seconds since the unix epoch, UTC.

@@ -191,14 +191,12 @@ const REPORTS_TO_SQL: &str = "WITH RECURSIVE chain(id, depth) AS (
 
 /// Whether `manager` is anywhere above `person` in the reporting line.
 pub async fn reports_to(pool: &Pool, person: PersonId, manager: PersonId) -> AppResult<bool> {
-    let found: Option<i64> = sqlx::query_scalar(
-        REPORTS_TO_SQL,
-    )
-    .bind(person)
-    .bind(manager)
-    .fetch_optional(pool)
-    .await
-    .map_err(internal)?;
+    let found: Option<i64> = sqlx::query_scalar(REPORTS_TO_SQL)
+        .bind(person)
+        .bind(manager)
+        .fetch_optional(pool)
+        .await
+        .map_err(internal)?;
     Ok(found.is_some())
 }
 
@@ -265,7 +263,10 @@ pub async fn details(pool: &Pool, id: PersonId) -> AppResult<Option<PersonDetail
         email: row.email,
         department_id: row.department_id,
         manager_id: row.manager_id,
-        private: PrivateDetails { hire_date: row.hire_date, manager_email },
+        private: PrivateDetails {
+            hire_date: row.hire_date,
+            manager_email,
+        },
     }))
 }
 
@@ -323,9 +324,14 @@ async fn resolve_placement(
         .await
         .map_err(internal)?;
     if department.is_none() {
-        return Err(AppError::invalid("department_id", "Choose a department from the list."));
+        return Err(AppError::invalid(
+            "department_id",
+            "Choose a department from the list.",
+        ));
     }
-    let Some(email) = &input.manager_email else { return Ok(None) };
+    let Some(email) = &input.manager_email else {
+        return Ok(None);
+    };
     let manager: Option<i64> =
         sqlx::query_scalar("SELECT id FROM employees WHERE email = $1 AND status = 'active'")
             .bind(email)
@@ -333,20 +339,24 @@ async fn resolve_placement(
             .await
             .map_err(internal)?;
     let Some(manager) = manager else {
-        return Err(AppError::invalid("manager_email", "Nobody active in Keel has this email."));
+        return Err(AppError::invalid(
+            "manager_email",
+            "Nobody active in Keel has this email.",
+        ));
     };
     if let Some(person) = person {
         if manager == person {
-            return Err(AppError::invalid("manager_email", "A person cannot manage themselves."));
+            return Err(AppError::invalid(
+                "manager_email",
+                "A person cannot manage themselves.",
+            ));
         }
-        let cycle: Option<i64> = sqlx::query_scalar(
-            REPORTS_TO_SQL,
-        )
-        .bind(manager)
-        .bind(person)
-        .fetch_optional(&mut **tx)
-        .await
-        .map_err(internal)?;
+        let cycle: Option<i64> = sqlx::query_scalar(REPORTS_TO_SQL)
+            .bind(manager)
+            .bind(person)
+            .fetch_optional(&mut **tx)
+            .await
+            .map_err(internal)?;
         if cycle.is_some() {
             return Err(AppError::invalid(
                 "manager_email",
@@ -382,7 +392,16 @@ pub async fn create(pool: &Pool, input: &PersonInput, actor: PersonId) -> AppRes
     .await
     .map_err(|e| on_unique(e, "email", EMAIL_TAKEN))?;
     let after = snapshot(&mut tx, id).await?;
-    audit::record(&mut tx, Some(actor), "person.created", "employee", id, None, after).await?;
+    audit::record(
+        &mut tx,
+        Some(actor),
+        "person.created",
+        "employee",
+        id,
+        None,
+        after,
+    )
+    .await?;
     tx.commit().await.map_err(internal)?;
     Ok(id)
 }
@@ -395,7 +414,9 @@ pub async fn update(
     actor: PersonId,
 ) -> AppResult<()> {
     let mut tx = pool.begin().await.map_err(internal)?;
-    let before = snapshot(&mut tx, id).await?.ok_or_else(|| AppError::not_found("That person"))?;
+    let before = snapshot(&mut tx, id)
+        .await?
+        .ok_or_else(|| AppError::not_found("That person"))?;
     let manager = resolve_placement(&mut tx, input, Some(id)).await?;
     sqlx::query(
         "UPDATE employees SET name = $1, email = $2, title = $3, department_id = $4,
@@ -419,8 +440,21 @@ pub async fn update(
         let moved = after.as_ref().is_some_and(|a| {
             a["manager_id"] != before["manager_id"] || a["department_id"] != before["department_id"]
         });
-        let action = if moved { "person.moved" } else { "person.updated" };
-        audit::record(&mut tx, Some(actor), action, "employee", id, Some(before), after).await?;
+        let action = if moved {
+            "person.moved"
+        } else {
+            "person.updated"
+        };
+        audit::record(
+            &mut tx,
+            Some(actor),
+            action,
+            "employee",
+            id,
+            Some(before),
+            after,
+        )
+        .await?;
     }
     tx.commit().await.map_err(internal)?;
     Ok(())
@@ -430,9 +464,13 @@ pub async fn update(
 /// anyone: their reports need a new manager first.
 pub async fn mark_left(pool: &Pool, id: PersonId, actor: PersonId) -> AppResult<()> {
     let mut tx = pool.begin().await.map_err(internal)?;
-    let before = snapshot(&mut tx, id).await?.ok_or_else(|| AppError::not_found("That person"))?;
+    let before = snapshot(&mut tx, id)
+        .await?
+        .ok_or_else(|| AppError::not_found("That person"))?;
     if before["status"] == "left" {
-        return Err(AppError::Conflict("This person is already marked as left.".into()));
+        return Err(AppError::Conflict(
+            "This person is already marked as left.".into(),
+        ));
     }
     let reports: i64 = sqlx::query_scalar(
         "SELECT COUNT(*) FROM employees WHERE manager_id = $1 AND status = 'active'",
@@ -460,7 +498,16 @@ pub async fn mark_left(pool: &Pool, id: PersonId, actor: PersonId) -> AppResult<
         .await
         .map_err(internal)?;
     let after = snapshot(&mut tx, id).await?;
-    audit::record(&mut tx, Some(actor), "person.left", "employee", id, Some(before), after).await?;
+    audit::record(
+        &mut tx,
+        Some(actor),
+        "person.left",
+        "employee",
+        id,
+        Some(before),
+        after,
+    )
+    .await?;
     tx.commit().await.map_err(internal)?;
     Ok(())
 }
@@ -493,25 +540,26 @@ pub(crate) async fn set_role_in(
     if exists.is_none() {
         return Err(AppError::not_found("That person"));
     }
-    let held: Option<String> = sqlx::query_scalar(
-        "SELECT role FROM employee_roles WHERE employee_id = $1 AND role = $2",
-    )
-    .bind(id)
-    .bind(role.as_str())
-    .fetch_optional(&mut **tx)
-    .await
-    .map_err(internal)?;
+    let held: Option<String> =
+        sqlx::query_scalar("SELECT role FROM employee_roles WHERE employee_id = $1 AND role = $2")
+            .bind(id)
+            .bind(role.as_str())
+            .fetch_optional(&mut **tx)
+            .await
+            .map_err(internal)?;
     if held.is_some() == granted {
         return Ok(());
     }
     if granted {
-        sqlx::query("INSERT INTO employee_roles (employee_id, role, granted_at) VALUES ($1, $2, $3)")
-            .bind(id)
-            .bind(role.as_str())
-            .bind(now())
-            .execute(&mut **tx)
-            .await
-            .map_err(internal)?;
+        sqlx::query(
+            "INSERT INTO employee_roles (employee_id, role, granted_at) VALUES ($1, $2, $3)",
+        )
+        .bind(id)
+        .bind(role.as_str())
+        .bind(now())
+        .execute(&mut **tx)
+        .await
+        .map_err(internal)?;
     } else {
         sqlx::query("DELETE FROM employee_roles WHERE employee_id = $1 AND role = $2")
             .bind(id)

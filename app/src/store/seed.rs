@@ -108,15 +108,27 @@ pub async fn insert(
         accounts::set_password_in(&mut tx, id(person), password).await?;
     }
     let summary = json!({ "employees": org.people.len(), "departments": org.departments.len(), "seed": seed });
-    audit::record(&mut tx, None, "organisation.seeded", "organisation", 0, None, Some(summary))
-        .await?;
+    audit::record(
+        &mut tx,
+        None,
+        "organisation.seeded",
+        "organisation",
+        0,
+        None,
+        Some(summary),
+    )
+    .await?;
     tx.commit().await.map_err(internal)
 }
 
 /// Makes `email` an administrator who can sign in with `password`: an existing person gets the
 /// role, otherwise a new person "Administrator" is added to the first department (created if the
 /// database has none). Returns their id.
-pub async fn create_admin(pool: &Pool, email: &str, password: &PasswordHash) -> AppResult<PersonId> {
+pub async fn create_admin(
+    pool: &Pool,
+    email: &str,
+    password: &PasswordHash,
+) -> AppResult<PersonId> {
     let email = email.trim().to_lowercase();
     let mut tx = pool.begin().await.map_err(internal)?;
     let at = now();
@@ -128,11 +140,12 @@ pub async fn create_admin(pool: &Pool, email: &str, password: &PasswordHash) -> 
     let id = match existing {
         Some(id) => id,
         None => {
-            let department: Option<i64> =
-                sqlx::query_scalar("SELECT id FROM departments WHERE parent_id IS NULL ORDER BY id LIMIT 1")
-                    .fetch_optional(&mut *tx)
-                    .await
-                    .map_err(internal)?;
+            let department: Option<i64> = sqlx::query_scalar(
+                "SELECT id FROM departments WHERE parent_id IS NULL ORDER BY id LIMIT 1",
+            )
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(internal)?;
             let department = match department {
                 Some(d) => d,
                 None => sqlx::query_scalar(
@@ -157,8 +170,16 @@ pub async fn create_admin(pool: &Pool, email: &str, password: &PasswordHash) -> 
             .fetch_one(&mut *tx)
             .await
             .map_err(internal)?;
-            audit::record(&mut tx, None, "person.created", "employee", id, None, Some(json!({ "email": email })))
-                .await?;
+            audit::record(
+                &mut tx,
+                None,
+                "person.created",
+                "employee",
+                id,
+                None,
+                Some(json!({ "email": email })),
+            )
+            .await?;
             id
         }
     };

@@ -50,7 +50,11 @@ impl Session {
             move || (login.version().get(), logout.version().get()),
             |_| get_current_user(),
         );
-        let session = Session { login, logout, user };
+        let session = Session {
+            login,
+            logout,
+            user,
+        };
         provide_context(session);
         session
     }

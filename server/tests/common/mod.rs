@@ -47,7 +47,14 @@ impl TestDb {
         let dir = tempfile::tempdir().expect("temp dir");
         let url = format!("sqlite://{}/keel.db", dir.path().display());
         let pool = open_database(&url).await.expect("sqlite opens");
-        TestDb { backend: Backend::Sqlite, url, pool, org: empty_org(), _dir: Some(dir), admin_url: None }
+        TestDb {
+            backend: Backend::Sqlite,
+            url,
+            pool,
+            org: empty_org(),
+            _dir: Some(dir),
+            admin_url: None,
+        }
     }
 
     pub async fn sqlite() -> TestDb {
@@ -57,10 +64,17 @@ impl TestDb {
     }
 
     pub async fn postgres_empty() -> Option<TestDb> {
-        let base = std::env::var("KEEL_TEST_POSTGRES_URL").ok().filter(|u| !u.is_empty())?;
+        let base = std::env::var("KEEL_TEST_POSTGRES_URL")
+            .ok()
+            .filter(|u| !u.is_empty())?;
         let name = format!("keel_test_{}", store::new_correlation_id());
-        let mut admin = sqlx::postgres::PgConnection::connect(&base).await.expect("PostgreSQL reachable");
-        sqlx::query(&format!("CREATE DATABASE {name}")).execute(&mut admin).await.expect("create db");
+        let mut admin = sqlx::postgres::PgConnection::connect(&base)
+            .await
+            .expect("PostgreSQL reachable");
+        sqlx::query(&format!("CREATE DATABASE {name}"))
+            .execute(&mut admin)
+            .await
+            .expect("create db");
         admin.close().await.ok();
         let url = replace_database(&base, &name);
         let pool = open_database(&url).await.expect("postgres opens");
@@ -83,7 +97,9 @@ impl TestDb {
     async fn seed(&mut self) {
         let org = demo_org::generate(SMALL_COMPANY, SEED);
         let hash = app::auth::password::hash(DEMO_PASSWORD.to_string()).await;
-        store::seed::insert(&self.pool, self.backend, &org, SEED, &hash).await.expect("seed");
+        store::seed::insert(&self.pool, self.backend, &org, SEED, &hash)
+            .await
+            .expect("seed");
         self.org = org;
     }
 
@@ -117,7 +133,10 @@ impl TestDb {
     }
 
     pub async fn count(&self, sql: &str) -> i64 {
-        sqlx::query_scalar::<_, i64>(sql).fetch_one(&self.pool).await.expect(sql)
+        sqlx::query_scalar::<_, i64>(sql)
+            .fetch_one(&self.pool)
+            .await
+            .expect(sql)
     }
 }
 
@@ -125,7 +144,13 @@ fn empty_org() -> DemoOrg {
     DemoOrg {
         departments: vec![],
         people: vec![],
-        accounts: demo_org::DemoAccounts { employee: 0, manager: 0, hr_admin: 0, executive: 0, admin: 0 },
+        accounts: demo_org::DemoAccounts {
+            employee: 0,
+            manager: 0,
+            hr_admin: 0,
+            executive: 0,
+            admin: 0,
+        },
     }
 }
 
@@ -170,7 +195,12 @@ pub fn form_body(fields: &[(&str, &str)]) -> String {
 }
 
 /// Calls a server function the way the browser's wasm does (form-encoded body, JSON reply).
-pub async fn call(app: &Router, path: &str, cookie: Option<&str>, fields: &[(&str, &str)]) -> Reply {
+pub async fn call(
+    app: &Router,
+    path: &str,
+    cookie: Option<&str>,
+    fields: &[(&str, &str)],
+) -> Reply {
     let mut request = Request::post(path)
         .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
         .header(header::ACCEPT, "application/json")
@@ -190,17 +220,38 @@ pub async fn get(app: &Router, path: &str, cookie: Option<&str>) -> Reply {
 }
 
 pub async fn send(app: &Router, request: Request<Body>) -> Reply {
-    let response = app.clone().oneshot(request).await.expect("the router answers");
+    let response = app
+        .clone()
+        .oneshot(request)
+        .await
+        .expect("the router answers");
     let status = response.status();
     let headers = response.headers().clone();
-    let bytes = axum::body::to_bytes(response.into_body(), usize::MAX).await.unwrap_or_default();
-    Reply { status, headers, body: String::from_utf8_lossy(&bytes).into_owned() }
+    let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
+        .await
+        .unwrap_or_default();
+    Reply {
+        status,
+        headers,
+        body: String::from_utf8_lossy(&bytes).into_owned(),
+    }
 }
 
 /// Signs in and returns the Cookie header value for the new session.
 pub async fn login(app: &Router, email: &str, password: &str) -> String {
-    let reply = call(app, "/api/login", None, &[("email", email), ("password", password)]).await;
-    assert_eq!(reply.status, StatusCode::OK, "login as {email} failed: {}", reply.body);
+    let reply = call(
+        app,
+        "/api/login",
+        None,
+        &[("email", email), ("password", password)],
+    )
+    .await;
+    assert_eq!(
+        reply.status,
+        StatusCode::OK,
+        "login as {email} failed: {}",
+        reply.body
+    );
     session_cookie(&reply).expect("login sets the session cookie")
 }
 
@@ -224,7 +275,9 @@ pub async fn login_person(app: &Router, db: &TestDb, index: usize) -> String {
     let password = "a long test password";
     let hash = app::auth::password::hash(password.to_string()).await;
     let mut tx = db.pool.begin().await.unwrap();
-    store::accounts::set_password_in(&mut tx, db.id_of(index), &hash).await.unwrap();
+    store::accounts::set_password_in(&mut tx, db.id_of(index), &hash)
+        .await
+        .unwrap();
     tx.commit().await.unwrap();
     login(app, &db.org.people[index].email, password).await
 }

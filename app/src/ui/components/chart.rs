@@ -51,7 +51,11 @@ pub fn BarChart(
     let table_rows = bars
         .iter()
         .map(|bar| {
-            let share = if total > 0 { bar.value as f64 * 100.0 / total as f64 } else { 0.0 };
+            let share = if total > 0 {
+                bar.value as f64 * 100.0 / total as f64
+            } else {
+                0.0
+            };
             view! {
                 <tr>
                     <th scope="row">{bar.label.clone()}</th>
@@ -139,6 +143,9 @@ mod tests {
     #[test]
     fn long_labels_are_shortened() {
         assert_eq!(truncate("Customer Success", 18), "Customer Success");
-        assert_eq!(truncate("Learning & Development Team", 18), "Learning & Develo…");
+        assert_eq!(
+            truncate("Learning & Development Team", 18),
+            "Learning & Develo…"
+        );
     }
 }

@@ -14,7 +14,11 @@ where
     S: ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
     S::Output: Send + Sync + 'static,
 {
-    Signal::derive(move || action.value().with(|v| v.as_ref().and_then(|r| r.as_ref().err().cloned())))
+    Signal::derive(move || {
+        action
+            .value()
+            .with(|v| v.as_ref().and_then(|r| r.as_ref().err().cloned()))
+    })
 }
 
 /// The message for `field` in an error, to show beside that field.
@@ -27,7 +31,10 @@ pub fn form_error(error: Signal<Option<AppError>>) -> Signal<Option<String>> {
     Signal::derive(move || {
         error.with(|e| match e {
             Some(AppError::Invalid(errors)) => {
-                let general = errors.iter().find(|e| e.field == "form").map(|e| e.message.clone());
+                let general = errors
+                    .iter()
+                    .find(|e| e.field == "form")
+                    .map(|e| e.message.clone());
                 Some(general.unwrap_or_else(|| "Please correct the highlighted fields.".into()))
             }
             Some(other) => Some(other.to_string()),

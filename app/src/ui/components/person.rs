@@ -11,7 +11,10 @@ pub fn Avatar(#[prop(into)] name: String, #[prop(optional)] large: bool) -> impl
         .filter_map(|w| w.chars().next())
         .take(2)
         .collect();
-    let hue = name.bytes().fold(7u32, |h, b| h.wrapping_mul(31).wrapping_add(b as u32)) % 360;
+    let hue = name
+        .bytes()
+        .fold(7u32, |h, b| h.wrapping_mul(31).wrapping_add(b as u32))
+        % 360;
     view! {
         <span class="avatar" class:avatar-large=large style=format!("--avatar-hue: {hue}") aria-hidden="true">
             {initials}

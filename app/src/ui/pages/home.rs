@@ -25,7 +25,13 @@ pub fn HomePage() -> impl IntoView {
 #[component]
 fn Home(data: HomeSummary) -> impl IntoView {
     let me = data.me;
-    let first_name = me.card.name.split_whitespace().next().unwrap_or_default().to_string();
+    let first_name = me
+        .card
+        .name
+        .split_whitespace()
+        .next()
+        .unwrap_or_default()
+        .to_string();
     let is_hr = me.roles.contains(&Role::HrAdmin) || me.roles.contains(&Role::Admin);
     let manager = me.manager_chain.first().cloned();
     let private = me.private.clone();

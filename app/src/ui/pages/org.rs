@@ -13,15 +13,18 @@ use leptos_meta::Title;
 #[component]
 pub fn OrgPage() -> impl IntoView {
     let id = id_param();
-    let person = Resource::new(move || id.get(), |id| async move {
-        let id = match id {
-            Some(id) => id,
-            None => org_top()
-                .await?
-                .ok_or_else(|| AppError::NotFound("Nobody is in the organisation yet.".into()))?,
-        };
-        get_person(id).await
-    });
+    let person = Resource::new(
+        move || id.get(),
+        |id| async move {
+            let id = match id {
+                Some(id) => id,
+                None => org_top().await?.ok_or_else(|| {
+                    AppError::NotFound("Nobody is in the organisation yet.".into())
+                })?,
+            };
+            get_person(id).await
+        },
+    );
     view! {
         <Title text="Org chart"/>
         <header class="page-header">
@@ -98,4 +101,3 @@ fn OrgNode(profile: PersonProfile) -> impl IntoView {
         }}
     }
 }
-

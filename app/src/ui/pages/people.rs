@@ -66,8 +66,14 @@ pub fn PeoplePage() -> impl IntoView {
         query.with(|q| Filters {
             search: q.get("search").unwrap_or_default(),
             department: q.get("department").and_then(|d| d.parse().ok()),
-            include_left: q.get("include_left").is_some_and(|v| v == "on" || v == "true"),
-            page: q.get("page").and_then(|p| p.parse().ok()).unwrap_or(1).max(1),
+            include_left: q
+                .get("include_left")
+                .is_some_and(|v| v == "on" || v == "true"),
+            page: q
+                .get("page")
+                .and_then(|p| p.parse().ok())
+                .unwrap_or(1)
+                .max(1),
         })
     });
     let departments = Resource::new(|| (), |_| list_departments());
@@ -78,7 +84,14 @@ pub fn PeoplePage() -> impl IntoView {
     let session = use_session();
     let navigate = use_navigate();
     let go = move |f: Filters| {
-        navigate(&f.url(), NavigateOptions { replace: true, scroll: false, ..Default::default() })
+        navigate(
+            &f.url(),
+            NavigateOptions {
+                replace: true,
+                scroll: false,
+                ..Default::default()
+            },
+        )
     };
     let go_search = go.clone();
     let go_department = go;
@@ -215,8 +228,23 @@ mod tests {
 
     #[test]
     fn filters_make_readable_urls() {
-        let f = Filters { search: "ana maría".into(), department: Some(4), include_left: true, page: 2 };
-        assert_eq!(f.url(), "/people?search=ana+mar%C3%ADa&department=4&include_left=on&page=2");
-        assert_eq!(Filters { page: 1, ..Default::default() }.url(), "/people");
+        let f = Filters {
+            search: "ana maría".into(),
+            department: Some(4),
+            include_left: true,
+            page: 2,
+        };
+        assert_eq!(
+            f.url(),
+            "/people?search=ana+mar%C3%ADa&department=4&include_left=on&page=2"
+        );
+        assert_eq!(
+            Filters {
+                page: 1,
+                ..Default::default()
+            }
+            .url(),
+            "/people"
+        );
     }
 }

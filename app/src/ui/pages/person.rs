@@ -24,7 +24,13 @@ pub fn PersonPage() -> impl IntoView {
     let set_role = ServerAction::<SetPersonRole>::new();
     let mark_left = ServerAction::<MarkPersonLeft>::new();
     let profile = Resource::new(
-        move || (id.get(), set_role.version().get(), mark_left.version().get()),
+        move || {
+            (
+                id.get(),
+                set_role.version().get(),
+                mark_left.version().get(),
+            )
+        },
         |(id, _, _)| async move {
             match id {
                 Some(id) => get_person(id).await,
@@ -185,4 +191,3 @@ fn HrActions(
         </section>
     }
 }
-

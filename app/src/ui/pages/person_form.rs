@@ -1,7 +1,9 @@
 //! Adding a person and editing one (details, department, manager): the same form, checked in
 //! the browser as fields are left and again by the server on submit.
 
-use crate::api::people::{get_person, list_departments, suggest_people, CreatePerson, UpdatePerson};
+use crate::api::people::{
+    get_person, list_departments, suggest_people, CreatePerson, UpdatePerson,
+};
 use crate::domain::people::{check_date, check_email, DepartmentOption, PersonProfile};
 use crate::error::AppError;
 use crate::ui::components::feedback::{error_fallback, Loading};
@@ -21,10 +23,16 @@ fn check_title(v: &str) -> Option<String> {
     required("Enter a job title.")(v)
 }
 fn check_email_field(v: &str) -> Option<String> {
-    check_email(&v.trim().to_lowercase()).err().map(str::to_string)
+    check_email(&v.trim().to_lowercase())
+        .err()
+        .map(str::to_string)
 }
 fn check_manager(v: &str) -> Option<String> {
-    if v.trim().is_empty() { None } else { check_email_field(v) }
+    if v.trim().is_empty() {
+        None
+    } else {
+        check_email_field(v)
+    }
 }
 fn check_hire_date(v: &str) -> Option<String> {
     check_date(v.trim()).err().map(str::to_string)
@@ -64,12 +72,15 @@ pub fn NewPersonPage() -> impl IntoView {
 pub fn EditPersonPage() -> impl IntoView {
     let id = id_param();
     let departments = Resource::new(|| (), |_| list_departments());
-    let person = Resource::new(move || id.get(), |id| async move {
-        match id {
-            Some(id) => get_person(id).await,
-            None => Err(AppError::not_found("That person")),
-        }
-    });
+    let person = Resource::new(
+        move || id.get(),
+        |id| async move {
+            match id {
+                Some(id) => get_person(id).await,
+                None => Err(AppError::not_found("That person")),
+            }
+        },
+    );
     let update = ServerAction::<UpdatePerson>::new();
     view! {
         <Title text="Edit person"/>
@@ -123,13 +134,22 @@ fn PersonFields(
             p.email.clone(),
             p.card.title.clone(),
             p.department_id.to_string(),
-            p.private.as_ref().and_then(|d| d.manager_email.clone()).unwrap_or_default(),
-            p.private.as_ref().map(|d| d.hire_date.clone()).unwrap_or_default(),
+            p.private
+                .as_ref()
+                .and_then(|d| d.manager_email.clone())
+                .unwrap_or_default(),
+            p.private
+                .as_ref()
+                .map(|d| d.hire_date.clone())
+                .unwrap_or_default(),
             p.card.location.clone(),
         ),
         None => Default::default(),
     };
-    let options = departments.into_iter().map(|d| (d.id.to_string(), d.path)).collect();
+    let options = departments
+        .into_iter()
+        .map(|d| (d.id.to_string(), d.path))
+        .collect();
     view! {
         <div class="form-grid">
             <TextField label="Full name" name="name" value=name check=check_name error=field_error(error, "name") autocomplete="off"/>
