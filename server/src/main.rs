@@ -142,13 +142,11 @@ fn print_demo_logins() {
 }
 
 async fn serve(settings: Settings, pool: store::Pool) -> Result<(), String> {
-    if settings.demo {
-        if store::seed::is_empty(&pool)
-            .await
-            .map_err(|e| e.to_string())?
-        {
-            seed_demo(&settings, &pool, settings.demo_employees, 2026).await?;
-        }
+    let empty = store::seed::is_empty(&pool)
+        .await
+        .map_err(|e| e.to_string())?;
+    if settings.demo && empty {
+        seed_demo(&settings, &pool, settings.demo_employees, 2026).await?;
     }
     let state = app_state(&settings, pool);
     let app = router(state);
