@@ -22,6 +22,7 @@ setup-browser:
 
 build:
 	cargo leptos build --release
+	node scripts/precompress.js target/site/pkg
 
 fmt:
 	cargo fmt --all -- --check

@@ -70,3 +70,11 @@ test('HR adds a person, who then appears in the directory', async ({ page }, tes
   await page.goto(`/people?search=robin.${stamp}`);
   await expect(page.locator('.results-count')).toContainText('1 person');
 });
+
+test('the login page lists the demo accounts', async ({ page }, testInfo) => {
+  await page.goto('/login');
+  await hydrated(page);
+  await expect(page.getByRole('heading', { name: 'Demo accounts' })).toBeVisible();
+  await expect(page.locator('li.demo-account')).toHaveCount(5);
+  await screenshot(page, testInfo, 'login');
+});

@@ -51,16 +51,12 @@ pub fn BarChart(
     let table_rows = bars
         .iter()
         .map(|bar| {
-            let share = if total > 0 {
-                bar.value as f64 * 100.0 / total as f64
-            } else {
-                0.0
-            };
+            let share = format_share(bar.value, total);
             view! {
                 <tr>
                     <th scope="row">{bar.label.clone()}</th>
                     <td class="num">{format_count(bar.value)}</td>
-                    <td class="num">{format!("{share:.1}%")}</td>
+                    <td class="num">{share}</td>
                 </tr>
             }
         })
@@ -110,6 +106,16 @@ fn truncate(text: &str, max: usize) -> String {
     }
 }
 
+/// A part of a total as a percentage with one decimal ("30.1%"), in integer arithmetic (float
+/// formatting would add kilobytes to the browser bundle).
+pub fn format_share(part: i64, total: i64) -> String {
+    if total <= 0 {
+        return "0.0%".into();
+    }
+    let tenths = (part.max(0) * 1000 + total / 2) / total;
+    format!("{}.{}%", tenths / 10, tenths % 10)
+}
+
 /// 12345 -> "12,345".
 pub fn format_count(n: i64) -> String {
     let digits = n.unsigned_abs().to_string();
@@ -138,6 +144,15 @@ mod tests {
         assert_eq!(format_count(1000), "1,000");
         assert_eq!(format_count(100000), "100,000");
         assert_eq!(format_count(-1234567), "-1,234,567");
+    }
+
+    #[test]
+    fn shares_are_rounded_to_one_decimal() {
+        assert_eq!(format_share(91, 302), "30.1%");
+        assert_eq!(format_share(1, 3), "33.3%");
+        assert_eq!(format_share(2, 3), "66.7%");
+        assert_eq!(format_share(5, 5), "100.0%");
+        assert_eq!(format_share(0, 0), "0.0%");
     }
 
     #[test]

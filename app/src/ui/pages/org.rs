@@ -49,7 +49,8 @@ fn OrgNode(profile: PersonProfile) -> impl IntoView {
     let reports = profile.direct_reports;
     let report_total = reports.len();
     view! {
-        {(!chain.is_empty()).then(|| view! {
+        // The full line above is worth a trail only when it is longer than the "up" link.
+        {(chain.len() > 1).then(|| view! {
             <nav class="org-trail" aria-label="Managers above">
                 <ol>
                     {chain.iter().map(|m| view! {
