@@ -14,8 +14,8 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use tower::ServiceBuilder;
 use tower_http::compression::CompressionLayer;
-use tower_http::services::ServeDir;
 use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeaderLayer;
 
 /// Everything read from the environment at start (see the README's configuration table).
@@ -126,7 +126,11 @@ pub fn router(state: AppState) -> Router {
             http::header::CACHE_CONTROL,
             http::HeaderValue::from_static("no-cache"),
         ))
-        .service(ServeDir::new(pkg_dir).precompressed_br().precompressed_gzip());
+        .service(
+            ServeDir::new(pkg_dir)
+                .precompressed_br()
+                .precompressed_gzip(),
+        );
     Router::new()
         .nest_service("/pkg", pkg)
         .leptos_routes_with_context(

@@ -164,15 +164,10 @@ pub async fn direct_reports(pool: &Pool, manager: PersonId) -> AppResult<Vec<Per
 
 /// The managers above a person, nearest first, up to the top of the company.
 pub async fn manager_chain(pool: &Pool, person: PersonId) -> AppResult<Vec<PersonCard>> {
-    let sql = format!(
-        "WITH RECURSIVE chain(id, depth) AS (
-            SELECT manager_id, 1 FROM employees WHERE id = $1 AND manager_id IS NOT NULL
-            UNION ALL
-            SELECT m.manager_id, c.depth + 1 FROM employees m JOIN chain c ON m.id = c.id
-            WHERE m.manager_id IS NOT NULL AND c.depth < 64)
-         SELECT {CARD_COLUMNS} FROM chain c JOIN employees e ON e.id = c.id
+    let sql = chain_sql(&format!(
+        "SELECT {CARD_COLUMNS} FROM chain c JOIN employees e ON e.id = c.id
          JOIN departments d ON d.id = e.department_id ORDER BY c.depth"
-    );
+    ));
     let rows = sqlx::query_as::<_, CardRow>(&sql)
         .bind(person)
         .fetch_all(pool)
@@ -181,17 +176,29 @@ pub async fn manager_chain(pool: &Pool, person: PersonId) -> AppResult<Vec<Perso
     Ok(rows.into_iter().map(PersonCard::from).collect())
 }
 
+/// A query over `chain(id, depth)`: the managers above $1, nearest first (depth 1), up to the top
+/// of the company. Each step looks the next manager up with a scalar subquery: written as a
+/// join, SQLite builds a Bloom filter over the whole employees table at every step (9 ms instead
+/// of 15 µs with 100,000 people).
+fn chain_sql(select: &str) -> String {
+    format!(
+        "WITH RECURSIVE chain(id, depth) AS (
+            SELECT manager_id, 1 FROM employees WHERE id = $1 AND manager_id IS NOT NULL
+            UNION ALL
+            SELECT (SELECT m.manager_id FROM employees m WHERE m.id = c.id), c.depth + 1
+            FROM chain c WHERE c.id IS NOT NULL AND c.depth < 64)
+         {select}"
+    )
+}
+
 /// Finds $2 among the managers above $1 (a row when $1 reports to $2 at any depth).
-const REPORTS_TO_SQL: &str = "WITH RECURSIVE chain(id, depth) AS (
-        SELECT manager_id, 1 FROM employees WHERE id = $1 AND manager_id IS NOT NULL
-        UNION ALL
-        SELECT m.manager_id, c.depth + 1 FROM employees m JOIN chain c ON m.id = c.id
-        WHERE m.manager_id IS NOT NULL AND c.depth < 64)
-     SELECT id FROM chain WHERE id = $2 LIMIT 1";
+fn reports_to_sql() -> String {
+    chain_sql("SELECT id FROM chain WHERE id = $2 LIMIT 1")
+}
 
 /// Whether `manager` is anywhere above `person` in the reporting line.
 pub async fn reports_to(pool: &Pool, person: PersonId, manager: PersonId) -> AppResult<bool> {
-    let found: Option<i64> = sqlx::query_scalar(REPORTS_TO_SQL)
+    let found: Option<i64> = sqlx::query_scalar(&reports_to_sql())
         .bind(person)
         .bind(manager)
         .fetch_optional(pool)
@@ -351,7 +358,7 @@ async fn resolve_placement(
                 "A person cannot manage themselves.",
             ));
         }
-        let cycle: Option<i64> = sqlx::query_scalar(REPORTS_TO_SQL)
+        let cycle: Option<i64> = sqlx::query_scalar(&reports_to_sql())
             .bind(manager)
             .bind(person)
             .fetch_optional(&mut **tx)
