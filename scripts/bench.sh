@@ -104,7 +104,7 @@ Targets: (b) at least 25% of (a).
 |---|---|---|---|
 $SIZES
 
-Served with \`Accept-Encoding: br\` (on-the-fly compression): keel.wasm is $(awk -v n="$SERVED" 'BEGIN { printf "%.1f KB", n / 1024 }') on the wire. Target: compressed wasm + JS under 300 KB.
+As served to a browser that accepts brotli (the precompressed copy), keel.wasm is $(awk -v n="$SERVED" 'BEGIN { printf "%.1f KB", n / 1024 }') on the wire. Target: compressed wasm + JS under 300 KB.
 MD
 )
 echo "$REPORT"
