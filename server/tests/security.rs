@@ -323,8 +323,27 @@ async fn employees_cannot_change_people_or_roles_and_nothing_changes() {
                 0
             );
         }
-        // HR may not make an administrator; only an administrator may.
+        // HR may not make an administrator, nor edit one or mark one as left: only an
+        // administrator may.
         let hr = login_as(&app, "hr").await;
+        let admin_id = db.id_of(db.org.accounts.admin).to_string();
+        let left = call(
+            &app,
+            "/api/mark_person_left",
+            Some(&hr),
+            &[("id", &admin_id)],
+        )
+        .await;
+        assert_eq!(
+            left.status,
+            StatusCode::FORBIDDEN,
+            "HR marks an administrator as left"
+        );
+        assert_eq!(
+            db.count("SELECT COUNT(*) FROM employees WHERE status = 'left'")
+                .await,
+            0
+        );
         let target = db.id_of(db.org.accounts.employee).to_string();
         let grant_admin = [
             ("id", target.as_str()),

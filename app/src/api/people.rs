@@ -45,6 +45,10 @@ pub async fn list_people(
                     "Search for at most 100 characters.",
                 ));
             }
+            if crate::domain::people::has_control_characters(&search) {
+                let message = crate::domain::people::CONTROL_CHARACTERS;
+                return Err(AppError::invalid("search", message));
+            }
             let query = DirectoryQuery {
                 search,
                 department_id,
@@ -65,7 +69,8 @@ pub async fn suggest_people(prefix: String) -> AppResult<Vec<(String, String)>> 
         async move {
             let user = current_user()?;
             policy::require(&user, policy::Action::BrowseDirectory)?;
-            if prefix.trim().chars().count() < 2 || prefix.chars().count() > 100 {
+            let unusable = crate::domain::people::has_control_characters(&prefix);
+            if unusable || prefix.trim().chars().count() < 2 || prefix.chars().count() > 100 {
                 return Ok(Vec::new());
             }
             crate::store::people::suggest(&state().pool, &prefix).await
@@ -172,12 +177,15 @@ pub async fn update_person(
     location: String,
 ) -> AppResult<()> {
     use crate::auth::{current_user, policy, state};
-    use crate::domain::people::{PersonForm, PersonInput};
+    use crate::domain::people::{PersonForm, PersonInput, Role};
     use crate::error::AppError;
     crate::api::respond(
         async move {
             let user = current_user()?;
-            policy::require(&user, policy::Action::ManagePeople)?;
+            let is_admin = crate::store::people::roles(&state().pool, id)
+                .await?
+                .contains(&Role::Admin);
+            policy::require(&user, policy::Action::ManagePerson { is_admin })?;
             let form = PersonForm {
                 name,
                 email,
@@ -200,11 +208,15 @@ pub async fn update_person(
 #[server(prefix = "/api", endpoint = "mark_person_left")]
 pub async fn mark_person_left(id: PersonId) -> AppResult<()> {
     use crate::auth::{current_user, policy, state};
+    use crate::domain::people::Role;
     use crate::error::AppError;
     crate::api::respond(
         async move {
             let user = current_user()?;
-            policy::require(&user, policy::Action::ManagePeople)?;
+            let is_admin = crate::store::people::roles(&state().pool, id)
+                .await?
+                .contains(&Role::Admin);
+            policy::require(&user, policy::Action::ManagePerson { is_admin })?;
             if id == user.id {
                 return Err(AppError::Conflict(
                     "You cannot mark yourself as left.".into(),

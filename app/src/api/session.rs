@@ -33,6 +33,11 @@ pub async fn login(email: String, password: String) -> AppResult<()> {
             let mut missing = Vec::new();
             if email.is_empty() {
                 missing.push(FieldError::new("email", "Enter your email address."));
+            } else if crate::domain::people::has_control_characters(&email) {
+                missing.push(FieldError::new(
+                    "email",
+                    crate::domain::people::CONTROL_CHARACTERS,
+                ));
             }
             if password.is_empty() {
                 missing.push(FieldError::new("password", "Enter your password."));

@@ -23,7 +23,17 @@ pub fn hash_blocking(password: &str) -> PasswordHash {
     PasswordHash(hash.to_string())
 }
 
+/// At most this many Argon2 computations (19 MiB each) run at once; the rest wait their turn,
+/// so a burst of sign-ins cannot exhaust memory.
+const CONCURRENT_HASHES: usize = 4;
+
+fn hashing_permits() -> &'static tokio::sync::Semaphore {
+    static PERMITS: std::sync::OnceLock<tokio::sync::Semaphore> = std::sync::OnceLock::new();
+    PERMITS.get_or_init(|| tokio::sync::Semaphore::new(CONCURRENT_HASHES))
+}
+
 pub async fn hash(password: String) -> PasswordHash {
+    let _permit = hashing_permits().acquire().await;
     tokio::task::spawn_blocking(move || hash_blocking(&password))
         .await
         .expect("the hashing task does not panic")
@@ -32,6 +42,7 @@ pub async fn hash(password: String) -> PasswordHash {
 /// Checks a password; with no stored hash, it still spends the time of one check, so a wrong
 /// email and a wrong password take equally long.
 pub async fn verify(password: String, stored: Option<PasswordHash>) -> bool {
+    let _permit = hashing_permits().acquire().await;
     tokio::task::spawn_blocking(move || {
         static DUMMY: std::sync::OnceLock<PasswordHash> = std::sync::OnceLock::new();
         let dummy = DUMMY.get_or_init(|| hash_blocking("not a real password"));

@@ -7,8 +7,11 @@ use crate::error::{AppError, AppResult};
 pub enum Action {
     /// See the directory, profiles' public parts and the org chart: every signed-in person.
     BrowseDirectory,
-    /// Add people and change their details, department, manager or status.
+    /// Add people.
     ManagePeople,
+    /// Change a person's details, department, manager or status. Only an administrator may
+    /// change an administrator (or HR could lock every administrator out).
+    ManagePerson { is_admin: bool },
     /// Grant or remove a role.
     ChangeRole(Role),
     /// Company-wide aggregates such as headcount by department.
@@ -19,6 +22,7 @@ pub fn allows(user: &CurrentUser, action: Action) -> bool {
     match action {
         Action::BrowseDirectory => true,
         Action::ManagePeople => user.is_hr(),
+        Action::ManagePerson { is_admin } => user.is_hr() && (!is_admin || user.has(Role::Admin)),
         // Only an administrator may make another administrator.
         Action::ChangeRole(Role::Admin) => user.has(Role::Admin),
         Action::ChangeRole(_) => user.is_hr(),
@@ -77,6 +81,21 @@ mod tests {
         assert!(allows(
             &user(&[Role::Admin], false),
             Action::ChangeRole(Role::Admin)
+        ));
+    }
+
+    #[test]
+    fn only_administrators_change_administrators() {
+        let hr = user(&[Role::HrAdmin], false);
+        assert!(allows(&hr, Action::ManagePerson { is_admin: false }));
+        assert!(!allows(&hr, Action::ManagePerson { is_admin: true }));
+        assert!(allows(
+            &user(&[Role::Admin], false),
+            Action::ManagePerson { is_admin: true }
+        ));
+        assert!(!allows(
+            &user(&[], true),
+            Action::ManagePerson { is_admin: false }
         ));
     }
 

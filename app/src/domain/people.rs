@@ -252,6 +252,21 @@ impl PersonInput {
     /// Checks every field and returns all problems at once.
     pub fn parse(form: &PersonForm) -> Result<PersonInput, Vec<FieldError>> {
         let mut errors = Vec::new();
+        for (field, value) in [
+            ("name", &form.name),
+            ("email", &form.email),
+            ("title", &form.title),
+            ("manager_email", &form.manager_email),
+            ("hire_date", &form.hire_date),
+            ("location", &form.location),
+        ] {
+            if has_control_characters(value) {
+                errors.push(FieldError::new(field, CONTROL_CHARACTERS));
+            }
+        }
+        if !errors.is_empty() {
+            return Err(errors);
+        }
         let name = form.name.trim();
         if name.is_empty() {
             errors.push(FieldError::new("name", "Enter the person's name."));
@@ -315,6 +330,14 @@ impl PersonInput {
     }
 }
 
+pub const CONTROL_CHARACTERS: &str =
+    "Remove the invisible characters (such as line breaks or tabs) from this field.";
+
+/// Whether text holds characters no form field should: line breaks, tabs, NUL and the like.
+pub fn has_control_characters(text: &str) -> bool {
+    text.chars().any(char::is_control)
+}
+
 /// A plausible email address: one `@`, something before it, a dot in the domain, no spaces.
 pub fn check_email(email: &str) -> Result<(), &'static str> {
     if email.is_empty() {
@@ -341,7 +364,13 @@ pub fn check_email(email: &str) -> Result<(), &'static str> {
 pub fn check_date(date: &str) -> Result<(), &'static str> {
     const MESSAGE: &str = "Enter a date as YYYY-MM-DD.";
     let parts: Vec<&str> = date.split('-').collect();
-    if parts.len() != 3 || parts[0].len() != 4 || parts[1].len() != 2 || parts[2].len() != 2 {
+    let digits_only = parts.iter().all(|p| p.bytes().all(|b| b.is_ascii_digit()));
+    if parts.len() != 3
+        || !digits_only
+        || parts[0].len() != 4
+        || parts[1].len() != 2
+        || parts[2].len() != 2
+    {
         return Err(MESSAGE);
     }
     let (Ok(y), Ok(m), Ok(d)) = (
@@ -421,6 +450,16 @@ mod tests {
     }
 
     #[test]
+    fn control_characters_are_refused_at_their_field() {
+        let mut form = valid_form();
+        form.title = "Engineer\u{0}".into();
+        form.location = "Lon\ndon".into();
+        let errors = PersonInput::parse(&form).unwrap_err();
+        let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, ["title", "location"]);
+    }
+
+    #[test]
     fn a_person_cannot_manage_themselves() {
         let mut form = valid_form();
         form.manager_email = "ada@example.com".into();
@@ -436,6 +475,8 @@ mod tests {
         assert!(check_date("2023-13-01").is_err());
         assert!(check_date("23-01-01").is_err());
         assert!(check_date("1900-01-01").is_err());
+        assert!(check_date("2024-+2-+5").is_err());
+        assert!(check_date("+024-02-05").is_err());
     }
 
     #[test]

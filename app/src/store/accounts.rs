@@ -89,7 +89,7 @@ pub async fn start_session(
     lifetime_secs: i64,
 ) -> AppResult<()> {
     let at = now();
-    let mut tx = pool.begin().await.map_err(internal)?;
+    let mut tx = super::begin_write(pool).await?;
     if let Some(old) = replaces {
         sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
             .bind(old)

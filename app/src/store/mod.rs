@@ -65,6 +65,9 @@ pub async fn connect(url: &str, max_connections: u32) -> Result<Pool, String> {
     let options = AnyConnectOptions::from_str(&url).map_err(|e| e.to_string())?;
     AnyPoolOptions::new()
         .max_connections(max_connections)
+        // A connection is checked when it fails, not pinged before every query: for SQLite
+        // the ping is a round trip to the connection's worker thread, as costly as a query.
+        .test_before_acquire(false)
         .acquire_timeout(Duration::from_secs(10))
         .after_connect(move |conn, _meta| {
             Box::pin(async move {
@@ -100,6 +103,15 @@ pub async fn migrate(pool: &Pool, backend: Backend) -> Result<(), String> {
         .run(pool)
         .await
         .map_err(|e| format!("migration failed: {e}"))
+}
+
+/// Starts a transaction that will write. On SQLite it takes the write lock at once (BEGIN
+/// IMMEDIATE): a deferred transaction that reads and then writes after another connection has
+/// committed fails with SQLITE_BUSY_SNAPSHOT instead of waiting its turn.
+pub async fn begin_write(pool: &Pool) -> Result<Tx<'static>, AppError> {
+    let sqlite = pool.connect_options().database_url.scheme() == "sqlite";
+    let statement = if sqlite { "BEGIN IMMEDIATE" } else { "BEGIN" };
+    pool.begin_with(statement).await.map_err(internal)
 }
 
 /// Seconds since the unix epoch, UTC.

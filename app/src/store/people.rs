@@ -240,6 +240,7 @@ struct DetailRow {
     department_id: i64,
     manager_id: Option<i64>,
     hire_date: String,
+    manager_email: Option<String>,
 }
 
 pub struct PersonDetails {
@@ -251,28 +252,20 @@ pub struct PersonDetails {
 
 pub async fn details(pool: &Pool, id: PersonId) -> AppResult<Option<PersonDetails>> {
     let row = sqlx::query_as::<_, DetailRow>(
-        "SELECT email, department_id, manager_id, hire_date FROM employees WHERE id = $1",
+        "SELECT e.email, e.department_id, e.manager_id, e.hire_date, m.email AS manager_email
+         FROM employees e LEFT JOIN employees m ON m.id = e.manager_id WHERE e.id = $1",
     )
     .bind(id)
     .fetch_optional(pool)
     .await
     .map_err(internal)?;
-    let Some(row) = row else { return Ok(None) };
-    let manager_email = match row.manager_id {
-        Some(m) => sqlx::query_scalar("SELECT email FROM employees WHERE id = $1")
-            .bind(m)
-            .fetch_optional(pool)
-            .await
-            .map_err(internal)?,
-        None => None,
-    };
-    Ok(Some(PersonDetails {
+    Ok(row.map(|row| PersonDetails {
         email: row.email,
         department_id: row.department_id,
         manager_id: row.manager_id,
         private: PrivateDetails {
             hire_date: row.hire_date,
-            manager_email,
+            manager_email: row.manager_email,
         },
     }))
 }
@@ -378,7 +371,7 @@ const EMAIL_TAKEN: &str = "Someone in Keel already has this email.";
 
 /// Adds a person; returns their id.
 pub async fn create(pool: &Pool, input: &PersonInput, actor: PersonId) -> AppResult<PersonId> {
-    let mut tx = pool.begin().await.map_err(internal)?;
+    let mut tx = super::begin_write(pool).await?;
     let manager = resolve_placement(&mut tx, input, None).await?;
     let at = now();
     let id: i64 = sqlx::query_scalar(
@@ -420,7 +413,7 @@ pub async fn update(
     input: &PersonInput,
     actor: PersonId,
 ) -> AppResult<()> {
-    let mut tx = pool.begin().await.map_err(internal)?;
+    let mut tx = super::begin_write(pool).await?;
     let before = snapshot(&mut tx, id)
         .await?
         .ok_or_else(|| AppError::not_found("That person"))?;
@@ -470,7 +463,7 @@ pub async fn update(
 /// Marks a person as having left and ends their sessions. Refused while they still manage
 /// anyone: their reports need a new manager first.
 pub async fn mark_left(pool: &Pool, id: PersonId, actor: PersonId) -> AppResult<()> {
-    let mut tx = pool.begin().await.map_err(internal)?;
+    let mut tx = super::begin_write(pool).await?;
     let before = snapshot(&mut tx, id)
         .await?
         .ok_or_else(|| AppError::not_found("That person"))?;
@@ -527,7 +520,7 @@ pub async fn set_role(
     granted: bool,
     actor: Option<PersonId>,
 ) -> AppResult<()> {
-    let mut tx = pool.begin().await.map_err(internal)?;
+    let mut tx = super::begin_write(pool).await?;
     set_role_in(&mut tx, id, role, granted, actor).await?;
     tx.commit().await.map_err(internal)
 }

@@ -34,7 +34,7 @@ pub async fn insert(
         ));
     }
     let at = now();
-    let mut tx = pool.begin().await.map_err(internal)?;
+    let mut tx = super::begin_write(pool).await?;
     for (start, chunk) in (0..).step_by(BATCH).zip(org.departments.chunks(BATCH)) {
         let rows: Vec<String> = (0..chunk.len())
             .map(|i| {
@@ -130,7 +130,7 @@ pub async fn create_admin(
     password: &PasswordHash,
 ) -> AppResult<PersonId> {
     let email = email.trim().to_lowercase();
-    let mut tx = pool.begin().await.map_err(internal)?;
+    let mut tx = super::begin_write(pool).await?;
     let at = now();
     let existing: Option<i64> = sqlx::query_scalar("SELECT id FROM employees WHERE email = $1")
         .bind(&email)
@@ -138,7 +138,33 @@ pub async fn create_admin(
         .await
         .map_err(internal)?;
     let id = match existing {
-        Some(id) => id,
+        Some(id) => {
+            // Someone who had left comes back: an administrator who cannot sign in is no use.
+            let reactivated = sqlx::query(
+                "UPDATE employees SET status = 'active', updated_at = $1
+                 WHERE id = $2 AND status = 'left'",
+            )
+            .bind(at)
+            .bind(id)
+            .execute(&mut *tx)
+            .await
+            .map_err(internal)?
+            .rows_affected();
+            if reactivated > 0 {
+                let change = Some(json!({ "status": "active" }));
+                audit::record(
+                    &mut tx,
+                    None,
+                    "person.reactivated",
+                    "employee",
+                    id,
+                    None,
+                    change,
+                )
+                .await?;
+            }
+            id
+        }
         None => {
             let department: Option<i64> = sqlx::query_scalar(
                 "SELECT id FROM departments WHERE parent_id IS NULL ORDER BY id LIMIT 1",
@@ -185,6 +211,7 @@ pub async fn create_admin(
     };
     people::set_role_in(&mut tx, id, Role::Admin, true, None).await?;
     accounts::set_password_in(&mut tx, id, password).await?;
+    audit::record(&mut tx, None, "password.set", "employee", id, None, None).await?;
     tx.commit().await.map_err(internal)?;
     Ok(id)
 }
