@@ -50,6 +50,23 @@ fn error_response(error: AppError) -> Response {
     (status, [(header::CONTENT_TYPE, "application/json")], body).into_response()
 }
 
+/// Arguments that cannot be read (a missing field, a word where a number belongs) fail before a
+/// server function's body runs, and server_fn answers those with 500. They are the caller's
+/// mistake: this turns them into the 422 that the body would have sent.
+async fn with_client_error_status(response: Response) -> Response {
+    if response.status() != StatusCode::INTERNAL_SERVER_ERROR {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    let bytes = axum::body::to_bytes(body, 64 * 1024)
+        .await
+        .unwrap_or_default();
+    if let Ok(error @ AppError::Invalid(_)) = serde_json::from_slice::<AppError>(&bytes) {
+        parts.status = StatusCode::from_u16(error.status_code()).unwrap_or(parts.status);
+    }
+    Response::from_parts(parts, Body::from(bytes))
+}
+
 pub async fn gatekeeper(
     State(state): State<AppState>,
     mut request: Request<Body>,
@@ -103,6 +120,7 @@ pub async fn gatekeeper(
         if !signed_in && !app::api::PUBLIC_ENDPOINTS.contains(&path.as_str()) {
             return error_response(AppError::Unauthorized);
         }
+        return with_client_error_status(next.run(request).await).await;
     } else if path == "/login" {
         if signed_in && request.method() == Method::GET {
             return Redirect::to("/").into_response();

@@ -45,6 +45,22 @@ async fn every_server_function_refuses_calls_without_a_session() {
         checked >= 10,
         "only {checked} server functions were checked"
     );
+    // With a session, arguments that cannot be read are the caller's mistake (422), not ours.
+    let cookie = login_as(&app, "employee").await;
+    let garbled = call(&app, "/api/get_person", Some(&cookie), &[("id", "abc")]).await;
+    assert_eq!(
+        garbled.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        garbled.body
+    );
+    let missing = call(&app, "/api/list_people", Some(&cookie), &[("search", "")]).await;
+    assert_eq!(
+        missing.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        missing.body
+    );
     // A forged cookie is no better than none.
     let forged = format!("keel_session={}", "ab".repeat(32));
     assert_eq!(
