@@ -8,6 +8,11 @@ use server::{app_state, open_database, router, Settings};
 use std::net::SocketAddr;
 use std::time::Instant;
 
+/// mimalloc instead of glibc's malloc: under load, glibc's allocator took a quarter of the
+/// server's CPU samples (docs/BENCHMARKS.md).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(name = "server", about = "Keel: performance management, self-hosted.")]
 struct Cli {
