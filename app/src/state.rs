@@ -1,7 +1,7 @@
 //! Server-side shared state: the database pool, Leptos options and configuration. Handed to
 //! every server function through Leptos context.
 
-use crate::store::{Backend, Pool};
+use crate::store::Pool;
 use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
 use std::sync::Arc;
@@ -9,8 +9,6 @@ use std::sync::Arc;
 /// Settings read once at start from the environment (see README, "Configuration").
 #[derive(Clone, Debug)]
 pub struct Config {
-    pub database_url: String,
-    pub backend: Backend,
     /// Mark the session cookie Secure (KEEL_SECURE_COOKIES=1): required behind HTTPS.
     pub secure_cookies: bool,
     /// Seed an empty database with the demo company and list its logins (KEEL_DEMO=1).

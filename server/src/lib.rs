@@ -103,8 +103,6 @@ pub fn app_state(settings: &Settings, pool: Pool) -> AppState {
         leptos_options: leptos_options(&settings.site_root, settings.addr),
         pool,
         config: Arc::new(Config {
-            database_url: settings.database_url.clone(),
-            backend: settings.backend(),
             secure_cookies: settings.secure_cookies,
             demo: settings.demo,
         }),

@@ -575,11 +575,3 @@ pub(crate) async fn set_role_in(
     };
     audit::record(tx, actor, action, "employee", id, before, after).await
 }
-
-pub async fn find_active_by_email(pool: &Pool, email: &str) -> AppResult<Option<PersonId>> {
-    sqlx::query_scalar("SELECT id FROM employees WHERE email = $1 AND status = 'active'")
-        .bind(email.trim().to_lowercase())
-        .fetch_optional(pool)
-        .await
-        .map_err(internal)
-}
