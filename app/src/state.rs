@@ -13,6 +13,8 @@ pub struct Config {
     pub secure_cookies: bool,
     /// Seed an empty database with the demo company and list its logins (KEEL_DEMO=1).
     pub demo: bool,
+    /// Days without a check-in after which a goal is flagged stale (KEEL_STALE_DAYS, default 14).
+    pub stale_days: i64,
 }
 
 #[derive(Clone, FromRef)]

@@ -26,6 +26,7 @@ pub struct Settings {
     pub secure_cookies: bool,
     pub demo: bool,
     pub demo_employees: usize,
+    pub stale_days: i64,
     pub site_root: String,
 }
 
@@ -64,8 +65,19 @@ impl Settings {
                 .map_err(|_| format!("KEEL_DEMO_EMPLOYEES must be a number, got {n:?}"))?,
             Err(_) => 300,
         };
+        let stale_days = match std::env::var("KEEL_STALE_DAYS") {
+            Ok(n) => n
+                .parse::<i64>()
+                .ok()
+                .filter(|n| (1..=365).contains(n))
+                .ok_or_else(|| {
+                    format!("KEEL_STALE_DAYS must be a number of days from 1 to 365, got {n:?}")
+                })?,
+            Err(_) => app::domain::goals::DEFAULT_STALE_DAYS,
+        };
         Ok(Settings {
             database_url,
+            stale_days,
             addr,
             secure_cookies: flag("KEEL_SECURE_COOKIES"),
             demo: flag("KEEL_DEMO"),
@@ -105,6 +117,7 @@ pub fn app_state(settings: &Settings, pool: Pool) -> AppState {
         config: Arc::new(Config {
             secure_cookies: settings.secure_cookies,
             demo: settings.demo,
+            stale_days: settings.stale_days,
         }),
     }
 }

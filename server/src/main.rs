@@ -121,11 +121,11 @@ async fn seed_demo(
     let started = Instant::now();
     let org = demo_org::generate(employees, seed);
     let hash: PasswordHash = app::auth::password::hash(DEMO_PASSWORD.to_string()).await;
-    store::seed::insert(pool, settings.backend(), &org, seed, &hash)
+    let goals = store::seed::insert(pool, settings.backend(), &org, seed, &hash)
         .await
         .map_err(|e| e.to_string())?;
     println!(
-        "Seeded a demo company of {} people in {} departments in {:.1} s.",
+        "Seeded a demo company of {} people in {} departments, with {goals} goals, in {:.1} s.",
         org.people.len(),
         org.departments.len(),
         started.elapsed().as_secs_f64()
@@ -138,6 +138,7 @@ fn print_demo_logins() {
     println!("Demo logins (password for all: {DEMO_PASSWORD}):");
     for (role, local) in [
         ("Employee", "employee"),
+        ("Teammate", "peer"),
         ("Manager", "manager"),
         ("HR admin", "hr"),
         ("Executive", "exec"),

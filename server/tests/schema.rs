@@ -12,6 +12,7 @@ fn normalise(sql_type: &str) -> String {
     match sql_type.to_lowercase().as_str() {
         "integer" | "bigint" | "int8" => "integer".into(),
         "text" | "character varying" => "text".into(),
+        "real" | "double precision" => "real".into(),
         other => other.into(),
     }
 }
@@ -99,7 +100,7 @@ async fn seeding_a_company_gives_every_role_a_login_on_both_backends() {
             db.count("SELECT COUNT(*) FROM employees").await,
             common::SMALL_COMPANY as i64
         );
-        assert_eq!(db.count("SELECT COUNT(*) FROM credentials").await, 5);
+        assert_eq!(db.count("SELECT COUNT(*) FROM credentials").await, 6);
         assert_eq!(
             db.count("SELECT COUNT(*) FROM employees WHERE manager_id IS NULL")
                 .await,

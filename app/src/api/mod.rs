@@ -1,6 +1,7 @@
 //! Server functions: the app's whole HTTP API, called by the pages as typed Rust functions.
 //! Each body reads as a checklist: who is asking -> may they? -> validate -> store -> errors.
 
+pub mod goals;
 pub mod home;
 pub mod people;
 pub mod session;

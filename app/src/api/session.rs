@@ -129,6 +129,7 @@ pub async fn demo_logins() -> AppResult<Vec<DemoLogin>> {
             }
             let roles = [
                 ("employee", "Employee"),
+                ("peer", "Teammate"),
                 ("manager", "Manager"),
                 ("hr", "HR admin"),
                 ("exec", "Executive"),

@@ -1,5 +1,6 @@
 //! The one place that answers "may this user do this?". Every server function asks it first.
 
+use crate::domain::goals::GoalLevel;
 use crate::domain::people::{CurrentUser, PersonId, Role};
 use crate::error::{AppError, AppResult};
 
@@ -37,6 +38,50 @@ pub fn require(user: &CurrentUser, action: Action) -> AppResult<()> {
     } else {
         Err(AppError::Forbidden)
     }
+}
+
+/// How the viewer stands to a goal's owner.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct GoalRelation {
+    pub is_owner: bool,
+    /// The viewer is somewhere above the owner in the reporting line.
+    pub manages_owner: bool,
+}
+
+/// Public goals are for everyone; private ones for the owner, their managers and HR.
+pub fn may_see_goal(user: &CurrentUser, private: bool, relation: GoalRelation) -> bool {
+    !private || relation.is_owner || relation.manages_owner || user.is_hr()
+}
+
+/// Who may set a goal at each level: company objectives are for HR and executives; department
+/// goals also for managers; team goals for managers (their own team); individual goals for
+/// the person themselves, their managers and HR.
+pub fn may_create_goal(user: &CurrentUser, level: GoalLevel, relation: GoalRelation) -> bool {
+    let leadership = user.is_hr() || user.is_executive();
+    match level {
+        GoalLevel::Company => leadership,
+        GoalLevel::Department => leadership || (user.is_manager && relation.is_owner),
+        GoalLevel::Team => {
+            leadership || (user.is_manager && relation.is_owner) || relation.manages_owner
+        }
+        GoalLevel::Individual => relation.is_owner || relation.manages_owner || user.is_hr(),
+    }
+}
+
+/// Editing a goal: its owner and their managers, and HR; company objectives only HR and
+/// executives.
+pub fn may_edit_goal(user: &CurrentUser, level: GoalLevel, relation: GoalRelation) -> bool {
+    match level {
+        GoalLevel::Company => user.is_hr() || user.is_executive(),
+        _ => relation.is_owner || relation.manages_owner || user.is_hr(),
+    }
+}
+
+/// Checking in: the owner and their managers (company objectives: also executives and HR).
+pub fn may_check_in(user: &CurrentUser, level: GoalLevel, relation: GoalRelation) -> bool {
+    relation.is_owner
+        || relation.manages_owner
+        || (level == GoalLevel::Company && (user.is_hr() || user.is_executive()))
 }
 
 /// Whether a person's private details (hire date, manager's email) are visible: to themselves,
@@ -110,6 +155,58 @@ mod tests {
             Action::ViewOrganisationAnalytics
         ));
         assert!(!allows(&user(&[], true), Action::ViewOrganisationAnalytics));
+    }
+
+    const STRANGER: GoalRelation = GoalRelation {
+        is_owner: false,
+        manages_owner: false,
+    };
+    const OWNER: GoalRelation = GoalRelation {
+        is_owner: true,
+        manages_owner: false,
+    };
+    const MANAGER: GoalRelation = GoalRelation {
+        is_owner: false,
+        manages_owner: true,
+    };
+
+    #[test]
+    fn private_goals_are_for_owner_managers_and_hr() {
+        let colleague = user(&[], false);
+        assert!(may_see_goal(&colleague, false, STRANGER));
+        assert!(!may_see_goal(&colleague, true, STRANGER));
+        assert!(!may_see_goal(
+            &user(&[Role::Executive], true),
+            true,
+            STRANGER
+        ));
+        assert!(may_see_goal(&colleague, true, OWNER));
+        assert!(may_see_goal(&colleague, true, MANAGER));
+        assert!(may_see_goal(&user(&[Role::HrAdmin], false), true, STRANGER));
+    }
+
+    #[test]
+    fn goal_levels_have_their_own_authors() {
+        let employee = user(&[], false);
+        let manager = user(&[], true);
+        assert!(!may_create_goal(&employee, GoalLevel::Company, OWNER));
+        assert!(may_create_goal(
+            &user(&[Role::Executive], true),
+            GoalLevel::Company,
+            OWNER
+        ));
+        assert!(!may_create_goal(&employee, GoalLevel::Department, OWNER));
+        assert!(may_create_goal(&manager, GoalLevel::Department, OWNER));
+        assert!(may_create_goal(&employee, GoalLevel::Individual, OWNER));
+        assert!(!may_create_goal(&employee, GoalLevel::Individual, STRANGER));
+        assert!(may_create_goal(&manager, GoalLevel::Individual, MANAGER));
+        assert!(!may_edit_goal(&employee, GoalLevel::Individual, STRANGER));
+        assert!(!may_edit_goal(&manager, GoalLevel::Company, OWNER));
+        assert!(!may_check_in(
+            &user(&[Role::HrAdmin], false),
+            GoalLevel::Individual,
+            STRANGER
+        ));
     }
 
     #[test]

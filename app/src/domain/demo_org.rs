@@ -33,6 +33,8 @@ pub struct DemoPerson {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct DemoAccounts {
     pub employee: usize,
+    /// A teammate of `employee` (same manager, no special rights).
+    pub peer: usize,
     pub manager: usize,
     pub hr_admin: usize,
     pub executive: usize,
@@ -474,6 +476,7 @@ pub fn generate(employees: usize, seed: u64) -> DemoOrg {
             people: Vec::with_capacity(employees),
             accounts: DemoAccounts {
                 employee: 0,
+                peer: 0,
                 manager: 0,
                 hr_admin: 0,
                 executive: 0,
@@ -512,6 +515,7 @@ pub fn generate(employees: usize, seed: u64) -> DemoOrg {
     b.org.people[admin].title = "IT Administrator".into();
     for (person, local) in [
         (b.org.accounts.employee, "employee"),
+        (b.org.accounts.peer, "peer"),
         (b.org.accounts.manager, "manager"),
         (b.org.accounts.hr_admin, "hr"),
         (b.org.accounts.executive, "exec"),
@@ -544,6 +548,10 @@ fn choose_accounts(org: &DemoOrg, ceo: usize, division_roots: &[(usize, usize)])
         .clone()
         .find(|&p| org.people[p].manager == Some(manager) && !has_reports(p))
         .unwrap_or(engineering.end - 1);
+    let peer = engineering
+        .clone()
+        .find(|&p| p != employee && org.people[p].manager == Some(manager) && !has_reports(p))
+        .unwrap_or(engineering.end - 2);
     let people = in_division("People");
     let hr_admin = people
         .clone()
@@ -557,6 +565,7 @@ fn choose_accounts(org: &DemoOrg, ceo: usize, division_roots: &[(usize, usize)])
         .unwrap_or(operations.start);
     DemoAccounts {
         employee,
+        peer,
         manager,
         hr_admin,
         executive: ceo,
@@ -602,11 +611,19 @@ mod tests {
         let emails: HashSet<&str> = org.people.iter().map(|p| p.email.as_str()).collect();
         assert_eq!(emails.len(), org.people.len());
         let a = org.accounts;
-        let chosen: HashSet<usize> = [a.employee, a.manager, a.hr_admin, a.executive, a.admin]
-            .into_iter()
-            .collect();
-        assert_eq!(chosen.len(), 5);
+        let chosen: HashSet<usize> = [
+            a.employee,
+            a.peer,
+            a.manager,
+            a.hr_admin,
+            a.executive,
+            a.admin,
+        ]
+        .into_iter()
+        .collect();
+        assert_eq!(chosen.len(), 6);
         assert_eq!(org.people[a.employee].manager, Some(a.manager));
+        assert_eq!(org.people[a.peer].manager, Some(a.manager));
         assert_eq!(
             org.people[a.employee].email,
             format!("employee@{DEMO_DOMAIN}")

@@ -5,6 +5,7 @@
 pub mod accounts;
 pub mod audit;
 pub mod departments;
+pub mod goals;
 pub mod people;
 pub mod seed;
 

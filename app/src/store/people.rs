@@ -148,6 +148,15 @@ pub async fn card(pool: &Pool, id: PersonId) -> AppResult<Option<PersonCard>> {
     Ok(row.map(PersonCard::from))
 }
 
+/// The id of the active person with this (lower-case) email.
+pub async fn active_id_by_email(pool: &Pool, email: &str) -> AppResult<Option<PersonId>> {
+    sqlx::query_scalar("SELECT id FROM employees WHERE email = $1 AND status = 'active'")
+        .bind(email)
+        .fetch_optional(pool)
+        .await
+        .map_err(internal)
+}
+
 /// Active direct reports, by name.
 pub async fn direct_reports(pool: &Pool, manager: PersonId) -> AppResult<Vec<PersonCard>> {
     let sql = format!(

@@ -3,6 +3,7 @@
 
 use super::accounts::{self, PasswordHash};
 use super::{audit, internal, now, people, Backend, Pool};
+use crate::domain::demo_goals::DemoGoals;
 use crate::domain::demo_org::DemoOrg;
 use crate::domain::people::{PersonId, Role};
 use crate::error::{AppError, AppResult};
@@ -19,15 +20,16 @@ pub async fn is_empty(pool: &Pool) -> AppResult<bool> {
     Ok(any.is_none())
 }
 
-/// Inserts `org`; its people get ids 1..=N in order, departments likewise. The demo accounts
-/// get roles and `password` (already hashed). Refuses a database that already has people.
+/// Inserts `org` and its demo goals; its people get ids 1..=N in order, departments likewise.
+/// The demo accounts get roles and `password` (already hashed). Refuses a database that already
+/// has people. Returns how many goals it wrote.
 pub async fn insert(
     pool: &Pool,
     backend: Backend,
     org: &DemoOrg,
     seed: u64,
     password: &PasswordHash,
-) -> AppResult<()> {
+) -> AppResult<usize> {
     if !is_empty(pool).await? {
         return Err(AppError::Conflict(
             "The database already has people in it; seeding needs an empty database.".into(),
@@ -104,10 +106,22 @@ pub async fn insert(
     ] {
         people::set_role_in(&mut tx, id(person), role, true, None).await?;
     }
-    for person in [a.employee, a.manager, a.hr_admin, a.executive, a.admin] {
+    for person in [
+        a.employee,
+        a.peer,
+        a.manager,
+        a.hr_admin,
+        a.executive,
+        a.admin,
+    ] {
         accounts::set_password_in(&mut tx, id(person), password).await?;
     }
-    let summary = json!({ "employees": org.people.len(), "departments": org.departments.len(), "seed": seed });
+    let goals = crate::domain::demo_goals::generate(org, seed, now().div_euclid(86_400));
+    insert_goals(&mut tx, backend, &goals, at).await?;
+    let summary = json!({
+        "employees": org.people.len(), "departments": org.departments.len(),
+        "goals": goals.goals.len(), "check_ins": goals.check_ins.len(), "seed": seed,
+    });
     audit::record(
         &mut tx,
         None,
@@ -118,7 +132,259 @@ pub async fn insert(
         Some(summary),
     )
     .await?;
-    tx.commit().await.map_err(internal)
+    tx.commit().await.map_err(internal)?;
+    Ok(goals.goals.len())
+}
+
+/// One value of a bulk insert.
+enum Cell {
+    Int(i64),
+    MaybeInt(Option<i64>),
+    Real(f64),
+    Text(String),
+    MaybeText(Option<String>),
+}
+
+/// Inserts `rows` into `table` with multi-row INSERTs, a few hundred rows at a time.
+async fn bulk_insert(
+    tx: &mut super::Tx<'_>,
+    table: &str,
+    columns: &[&str],
+    rows: Vec<Vec<Cell>>,
+) -> AppResult<()> {
+    let width = columns.len();
+    let per_batch = (BATCH * 10 / width).max(1);
+    for chunk in rows.chunks(per_batch) {
+        let placeholders: Vec<String> = (0..chunk.len())
+            .map(|r| {
+                let cells: Vec<String> =
+                    (1..=width).map(|c| format!("${}", r * width + c)).collect();
+                format!("({})", cells.join(", "))
+            })
+            .collect();
+        let sql = format!(
+            "INSERT INTO {table} ({}) VALUES {}",
+            columns.join(", "),
+            placeholders.join(", ")
+        );
+        let mut query = sqlx::query(&sql);
+        for row in chunk {
+            for cell in row {
+                query = match cell {
+                    Cell::Int(v) => query.bind(*v),
+                    Cell::MaybeInt(v) => query.bind(*v),
+                    Cell::Real(v) => query.bind(*v),
+                    Cell::Text(v) => query.bind(v.clone()),
+                    Cell::MaybeText(v) => query.bind(v.clone()),
+                };
+            }
+        }
+        query.execute(&mut **tx).await.map_err(internal)?;
+    }
+    Ok(())
+}
+
+/// Writes the demo goals: periods, goals, key results, check-ins and approved goal plans.
+/// Ids are the generated indices plus one (the database is empty).
+async fn insert_goals(
+    tx: &mut super::Tx<'_>,
+    backend: Backend,
+    goals: &DemoGoals,
+    at: i64,
+) -> AppResult<()> {
+    use Cell::*;
+    let person = |index: usize| index as i64 + 1;
+    let periods = goals
+        .periods
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            vec![
+                Int(i as i64 + 1),
+                Text(p.name.clone()),
+                Text(p.kind.as_str().into()),
+                Text(p.starts_on.clone()),
+                Text(p.ends_on.clone()),
+                Int(at),
+            ]
+        })
+        .collect();
+    bulk_insert(
+        tx,
+        "goal_periods",
+        &["id", "name", "kind", "starts_on", "ends_on", "created_at"],
+        periods,
+    )
+    .await?;
+    let rows = goals
+        .goals
+        .iter()
+        .enumerate()
+        .map(|(i, g)| {
+            vec![
+                Int(i as i64 + 1),
+                Text(g.title.clone()),
+                Text(g.description.clone()),
+                Int(person(g.owner)),
+                Text(g.level.as_str().into()),
+                MaybeInt(g.department.map(|d| d as i64 + 1)),
+                Int(g.period as i64 + 1),
+                Text(g.visibility.as_str().into()),
+                Int(g.weight),
+                Text("active".into()),
+                Text(g.mode.as_str().into()),
+                MaybeInt(g.parent.map(|p| p as i64 + 1)),
+                Real(g.progress),
+                MaybeText(g.confidence.map(|c| c.as_str().to_string())),
+                MaybeInt(g.last_check_in_at),
+                Int(person(g.owner)),
+                Int(g.created_at),
+                Int(g.created_at),
+            ]
+        })
+        .collect();
+    bulk_insert(
+        tx,
+        "goals",
+        &[
+            "id",
+            "title",
+            "description",
+            "owner_id",
+            "level",
+            "department_id",
+            "period_id",
+            "visibility",
+            "weight",
+            "status",
+            "progress_mode",
+            "parent_id",
+            "progress",
+            "confidence",
+            "last_check_in_at",
+            "created_by",
+            "created_at",
+            "updated_at",
+        ],
+        rows,
+    )
+    .await?;
+    let rows = goals
+        .key_results
+        .iter()
+        .enumerate()
+        .map(|(i, k)| {
+            let created = goals.goals[k.goal].created_at;
+            vec![
+                Int(i as i64 + 1),
+                Int(k.goal as i64 + 1),
+                Int(k.position),
+                Text(k.title.clone()),
+                Text(k.kind.as_str().into()),
+                Text(k.unit.clone()),
+                Text(
+                    if k.target < k.start {
+                        "decrease"
+                    } else {
+                        "increase"
+                    }
+                    .into(),
+                ),
+                Real(k.start),
+                Real(k.target),
+                Real(k.current),
+                Int(k.weight),
+                Int(created),
+                Int(created),
+            ]
+        })
+        .collect();
+    bulk_insert(
+        tx,
+        "key_results",
+        &[
+            "id",
+            "goal_id",
+            "position",
+            "title",
+            "kind",
+            "unit",
+            "direction",
+            "start_value",
+            "target_value",
+            "current_value",
+            "weight",
+            "created_at",
+            "updated_at",
+        ],
+        rows,
+    )
+    .await?;
+    let rows = goals
+        .check_ins
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            let values: Vec<(i64, f64)> =
+                c.values.iter().map(|(k, v)| (*k as i64 + 1, *v)).collect();
+            vec![
+                Int(i as i64 + 1),
+                Int(c.goal as i64 + 1),
+                Int(person(c.author)),
+                Text(c.confidence.as_str().into()),
+                Text(c.comment.clone()),
+                Real(c.progress),
+                Text(serde_json::to_string(&values).unwrap_or_else(|_| "[]".into())),
+                Int(c.at),
+            ]
+        })
+        .collect();
+    bulk_insert(
+        tx,
+        "check_ins",
+        &[
+            "id",
+            "goal_id",
+            "author_id",
+            "confidence",
+            "comment",
+            "progress",
+            "key_result_values",
+            "created_at",
+        ],
+        rows,
+    )
+    .await?;
+    let rows = goals
+        .plans
+        .iter()
+        .map(|p| {
+            vec![
+                Int(person(p.owner)),
+                Int(p.period as i64 + 1),
+                Text(p.state.as_str().into()),
+                Int(at),
+            ]
+        })
+        .collect();
+    bulk_insert(
+        tx,
+        "goal_plans",
+        &["owner_id", "period_id", "state", "updated_at"],
+        rows,
+    )
+    .await?;
+    if backend == Backend::Postgres {
+        for table in ["goal_periods", "goals", "key_results", "check_ins"] {
+            sqlx::query(&format!(
+                "SELECT setval(pg_get_serial_sequence('{table}', 'id'), GREATEST(1, (SELECT COALESCE(MAX(id), 0) FROM {table})))"
+            ))
+            .execute(&mut **tx)
+            .await
+            .map_err(internal)?;
+        }
+    }
+    Ok(())
 }
 
 /// Makes `email` an administrator who can sign in with `password`: an existing person gets the

@@ -82,6 +82,15 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/login") view=pages::login::LoginPage ssr=SsrMode::Async/>
                 <ParentRoute path=path!("") view=components::layout::AppLayout ssr=SsrMode::Async>
                     <Route path=path!("") view=pages::home::HomePage ssr=SsrMode::Async/>
+                    <Route path=path!("/goals") view=pages::goals::MyGoalsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/goals/new") view=pages::goal_form::NewGoalPage ssr=SsrMode::Async/>
+                    <Route path=path!("/goals/team") view=pages::goal_team::TeamGoalsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/goals/tree") view=pages::goal_tree::GoalTreePage ssr=SsrMode::Async/>
+                    <Route path=path!("/goals/completion") view=pages::goal_admin::GoalCompletionPage ssr=SsrMode::Async/>
+                    <Route path=path!("/goals/periods") view=pages::goal_admin::GoalPeriodsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/goals/plan/:owner/:period") view=pages::goal_plan::GoalPlanPage ssr=SsrMode::Async/>
+                    <Route path=path!("/goals/:id") view=pages::goal::GoalPage ssr=SsrMode::Async/>
+                    <Route path=path!("/goals/:id/edit") view=pages::goal_form::EditGoalPage ssr=SsrMode::Async/>
                     <Route path=path!("/people") view=pages::people::PeoplePage ssr=SsrMode::Async/>
                     <Route path=path!("/people/new") view=pages::person_form::NewPersonPage ssr=SsrMode::Async/>
                     <Route path=path!("/people/:id") view=pages::person::PersonPage ssr=SsrMode::Async/>

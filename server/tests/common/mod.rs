@@ -122,6 +122,7 @@ impl TestDb {
             secure_cookies: false,
             demo,
             demo_employees: SMALL_COMPANY,
+            stale_days: app::domain::goals::DEFAULT_STALE_DAYS,
             site_root: "target/site".into(),
         };
         router(app_state(&settings, self.pool.clone()))
@@ -146,6 +147,7 @@ fn empty_org() -> DemoOrg {
         people: vec![],
         accounts: demo_org::DemoAccounts {
             employee: 0,
+            peer: 0,
             manager: 0,
             hr_admin: 0,
             executive: 0,

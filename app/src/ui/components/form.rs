@@ -128,3 +128,22 @@ pub fn SelectField(
         </div>
     }
 }
+
+/// A form's error summary and its buttons: cancel (a link back) and submit (busy while saving).
+#[component]
+pub fn FormFooter(
+    pending: Memo<bool>,
+    error: Signal<Option<String>>,
+    label: &'static str,
+    cancel: String,
+) -> impl IntoView {
+    view! {
+        {move || error.get().map(|m| view! { <p class="form-error" role="alert">{m}</p> })}
+        <div class="form-actions">
+            <a class="btn btn-quiet" href=cancel>"Cancel"</a>
+            <button type="submit" class="btn btn-primary" disabled=move || pending.get()>
+                {move || if pending.get() { "Saving…" } else { label }}
+            </button>
+        </div>
+    }
+}

@@ -5,6 +5,7 @@ use leptos::prelude::*;
 #[derive(Clone, Copy)]
 pub enum Icon {
     Home,
+    Goals,
     People,
     Org,
     Person,
@@ -16,6 +17,7 @@ impl Icon {
     fn path(self) -> &'static str {
         match self {
             Icon::Home => "M3 11.5 12 4l9 7.5M5.5 10v9.5h13V10",
+            Icon::Goals => "M12 21a9 9 0 1 0 0-18 9 9 0 0 0 0 18Zm0-4a5 5 0 1 0 0-10 5 5 0 0 0 0 10Zm0-4a1 1 0 1 0 0-2 1 1 0 0 0 0 2Z",
             Icon::People => "M9 11a3.5 3.5 0 1 0 0-7 3.5 3.5 0 0 0 0 7Zm-6 9c0-3.3 2.7-5.5 6-5.5s6 2.2 6 5.5M16 4.5a3.2 3.2 0 0 1 0 6.2M18 14.8c1.8.7 3 2.4 3 5.2",
             Icon::Org => "M9.5 3.5h5v4h-5zM3 16.5h5v4H3zM9.5 16.5h5v4h-5zM16 16.5h5v4h-5zM12 7.5v4.5M5.5 16.5V12h13v4.5M12 12v4.5",
             Icon::Person => "M12 12a4 4 0 1 0 0-8 4 4 0 0 0 0 8Zm-7.5 8.5c0-4 3.4-6.5 7.5-6.5s7.5 2.5 7.5 6.5",

@@ -42,6 +42,10 @@ fn Navigation(user: CurrentUser) -> impl IntoView {
                     <IconSvg icon=Icon::Home/>
                     <span>"Home"</span>
                 </A>
+                <A href="/goals">
+                    <IconSvg icon=Icon::Goals/>
+                    <span>"Goals"</span>
+                </A>
                 <A href="/people" exact=true>
                     <IconSvg icon=Icon::People/>
                     <span>"People"</span>
@@ -80,6 +84,10 @@ fn Navigation(user: CurrentUser) -> impl IntoView {
             <A href="/" exact=true>
                 <IconSvg icon=Icon::Home/>
                 <span>"Home"</span>
+            </A>
+            <A href="/goals">
+                <IconSvg icon=Icon::Goals/>
+                <span>"Goals"</span>
             </A>
             <A href="/people" exact=true>
                 <IconSvg icon=Icon::People/>

@@ -3,6 +3,7 @@
 pub mod chart;
 pub mod feedback;
 pub mod form;
+pub mod goal;
 pub mod icons;
 pub mod layout;
 pub mod person;

@@ -7,7 +7,9 @@ use crate::api::people::{
 use crate::domain::people::{check_date, check_email, DepartmentOption, PersonProfile};
 use crate::error::AppError;
 use crate::ui::components::feedback::{error_fallback, Loading};
-use crate::ui::components::form::{field_error, form_error, last_error, SelectField, TextField};
+use crate::ui::components::form::{
+    field_error, form_error, last_error, FormFooter, SelectField, TextField,
+};
 use crate::ui::pages::person::id_param;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -175,24 +177,6 @@ fn PersonFields(
             </datalist>
             <TextField label="Start date" name="hire_date" kind="date" value=hire_date check=check_hire_date error=field_error(error, "hire_date")/>
             <TextField label="Location" name="location" value=location error=field_error(error, "location") hint="City, or Remote."/>
-        </div>
-    }
-}
-
-#[component]
-fn FormFooter(
-    pending: Memo<bool>,
-    error: Signal<Option<String>>,
-    label: &'static str,
-    cancel: String,
-) -> impl IntoView {
-    view! {
-        {move || error.get().map(|m| view! { <p class="form-error" role="alert">{m}</p> })}
-        <div class="form-actions">
-            <a class="btn btn-quiet" href=cancel>"Cancel"</a>
-            <button type="submit" class="btn btn-primary" disabled=move || pending.get()>
-                {move || if pending.get() { "Saving…" } else { label }}
-            </button>
         </div>
     }
 }
