@@ -75,6 +75,6 @@ test('the login page lists the demo accounts', async ({ page }, testInfo) => {
   await page.goto('/login');
   await hydrated(page);
   await expect(page.getByRole('heading', { name: 'Demo accounts' })).toBeVisible();
-  await expect(page.locator('li.demo-account')).toHaveCount(5);
+  await expect(page.locator('li.demo-account')).toHaveCount(6);
   await screenshot(page, testInfo, 'login');
 });

@@ -212,6 +212,7 @@ mod support {
             progress: row.progress,
             expected,
             health: health(row.status(), row.progress, expected, confidence),
+            confidence,
             // Goals that roll up move with their aligned goals, not with check-ins of their own.
             stale: row.checks_in()
                 && is_stale(
@@ -292,6 +293,33 @@ mod support {
             return Err(AppError::not_found("That goal"));
         }
         Ok((row, rel))
+    }
+
+    /// A parent chosen in the goal form must be a goal the user may see, in the same period.
+    pub async fn check_parent(
+        pool: &Pool,
+        user: &CurrentUser,
+        parent: Option<i64>,
+        period: PeriodId,
+    ) -> AppResult<()> {
+        let Some(parent) = parent else { return Ok(()) };
+        let parent_row = match visible_goal(pool, user, parent).await {
+            Ok((row, _)) => row,
+            Err(AppError::NotFound(_)) => {
+                return Err(AppError::invalid(
+                    "parent_id",
+                    "Choose a goal from the list.",
+                ))
+            }
+            Err(other) => return Err(other),
+        };
+        if parent_row.period_id != period {
+            return Err(AppError::invalid(
+                "parent_id",
+                "Align to a goal of the same period.",
+            ));
+        }
+        Ok(())
     }
 
     /// Why the goal cannot be edited right now, if it cannot: individual goals are edited while
@@ -572,6 +600,13 @@ pub async fn get_goal(id: GoalId) -> AppResult<GoalDetail> {
                 title: p.title.clone(),
                 level: p.level(),
             });
+            let above = store::goals::ancestors(pool, id).await?;
+            let path = support::visible_only(pool, &user, above)
+                .await?
+                .iter()
+                .rev()
+                .map(|g| g.id)
+                .collect();
             let key_results = store::goals::key_results(pool, &[id])
                 .await?
                 .into_iter()
@@ -622,6 +657,7 @@ pub async fn get_goal(id: GoalId) -> AppResult<GoalDetail> {
                 department: extra.department,
                 period,
                 parent,
+                path,
                 key_results,
                 check_ins,
                 comments,
@@ -763,17 +799,7 @@ pub async fn create_goal(goal: GoalForm, key_results: Option<Vec<KeyResultForm>>
                     }
                 }
             }
-            if let Some(parent) = input.parent_id {
-                let (parent_row, _) = support::visible_goal(pool, &user, parent)
-                    .await
-                    .map_err(|_| AppError::invalid("parent_id", "Choose a goal from the list."))?;
-                if parent_row.period_id != input.period_id {
-                    return Err(AppError::invalid(
-                        "parent_id",
-                        "Align to a goal of the same period.",
-                    ));
-                }
-            }
+            support::check_parent(pool, &user, input.parent_id, input.period_id).await?;
             let department_id = match input.level {
                 GoalLevel::Department => store::people::details(pool, owner)
                     .await?
@@ -824,17 +850,7 @@ pub async fn update_goal(
             form.period_id = row.period_id.to_string();
             let input = GoalInput::parse(&form, &key_results.unwrap_or_default())
                 .map_err(AppError::Invalid)?;
-            if let Some(parent) = input.parent_id {
-                let (parent_row, _) = support::visible_goal(pool, &user, parent)
-                    .await
-                    .map_err(|_| AppError::invalid("parent_id", "Choose a goal from the list."))?;
-                if parent_row.period_id != row.period_id {
-                    return Err(AppError::invalid(
-                        "parent_id",
-                        "Align to a goal of the same period.",
-                    ));
-                }
-            }
+            support::check_parent(pool, &user, input.parent_id, row.period_id).await?;
             store::goals::update(pool, id, &input, user.id).await?;
             leptos_axum::redirect(&format!("/goals/{id}"));
             Ok(())

@@ -827,6 +827,8 @@ pub struct GoalSummary {
     pub progress: f64,
     pub expected: f64,
     pub health: Health,
+    /// The latest check-in's confidence.
+    pub confidence: Option<Confidence>,
     pub stale: bool,
     pub child_count: i64,
     /// For individual goals: the state of the owner's goal-setting session.
@@ -897,6 +899,8 @@ pub struct GoalDetail {
     pub department: Option<String>,
     pub period: Period,
     pub parent: Option<GoalRef>,
+    /// The ids of the goals above it that the viewer may see, top first (to open the tree here).
+    pub path: Vec<GoalId>,
     pub key_results: Vec<KeyResult>,
     /// Oldest first.
     pub check_ins: Vec<CheckIn>,

@@ -978,18 +978,7 @@ pub async fn add_comment(
     author: PersonId,
 ) -> AppResult<i64> {
     let mut tx = super::begin_write(pool).await?;
-    let id: i64 = sqlx::query_scalar(
-        "INSERT INTO goal_comments (goal_id, check_in_id, author_id, body, created_at)
-         VALUES ($1, $2, $3, $4, $5) RETURNING id",
-    )
-    .bind(goal)
-    .bind(check_in)
-    .bind(author)
-    .bind(body)
-    .bind(now())
-    .fetch_one(&mut *tx)
-    .await
-    .map_err(internal)?;
+    let id = insert_comment(&mut tx, goal, check_in, body, author).await?;
     let after = json!({ "comment": id, "check_in": check_in });
     audit::record(
         &mut tx,
@@ -1003,6 +992,27 @@ pub async fn add_comment(
     .await?;
     tx.commit().await.map_err(internal)?;
     Ok(id)
+}
+
+async fn insert_comment(
+    tx: &mut Tx<'_>,
+    goal: GoalId,
+    check_in: Option<i64>,
+    body: &str,
+    author: PersonId,
+) -> AppResult<i64> {
+    sqlx::query_scalar(
+        "INSERT INTO goal_comments (goal_id, check_in_id, author_id, body, created_at)
+         VALUES ($1, $2, $3, $4, $5) RETURNING id",
+    )
+    .bind(goal)
+    .bind(check_in)
+    .bind(author)
+    .bind(body)
+    .bind(now())
+    .fetch_one(&mut **tx)
+    .await
+    .map_err(internal)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1080,17 +1090,7 @@ pub async fn move_plan(
         .await
         .map_err(internal)?;
     if let Some((goal, body)) = comment.filter(|(_, b)| !b.trim().is_empty()) {
-        sqlx::query(
-            "INSERT INTO goal_comments (goal_id, check_in_id, author_id, body, created_at)
-             VALUES ($1, NULL, $2, $3, $4)",
-        )
-        .bind(goal)
-        .bind(actor)
-        .bind(body)
-        .bind(now())
-        .execute(&mut *tx)
-        .await
-        .map_err(internal)?;
+        insert_comment(&mut tx, goal, None, body, actor).await?;
     }
     audit::record(
         &mut tx,

@@ -6,8 +6,8 @@ use crate::analytics::forecast::Forecast;
 use crate::api::goals::{CheckInGoal, PeriodChoice};
 use crate::domain::demo_org::date_from_days;
 use crate::domain::goals::{
-    Confidence, GoalSummary, GoalWithKeyResults, Health, KeyResult, KeyResultKind, PlanState,
-    Visibility,
+    Confidence, GoalComment, GoalSummary, GoalWithKeyResults, Health, KeyResult, KeyResultKind,
+    PlanState, Visibility,
 };
 use crate::ui::components::form::{field_error, form_error, last_error};
 use leptos::prelude::*;
@@ -248,6 +248,23 @@ pub fn CheckInForm(
     }
 }
 
+/// A thread of comments, oldest first.
+#[component]
+pub fn Comments(comments: Vec<GoalComment>) -> impl IntoView {
+    (!comments.is_empty()).then(|| {
+        view! {
+            <ul class="comments">
+                {comments.into_iter().map(|c| view! {
+                    <li class="comment">
+                        <span class="comment-head"><strong>{c.author_name}</strong>" "<span class="muted small">{format_day(c.created_at.div_euclid(86_400))}</span></span>
+                        <p>{c.body}</p>
+                    </li>
+                }).collect_view()}
+            </ul>
+        }
+    })
+}
+
 /// A goal with a "Check in" disclosure underneath (a native <details>, so it opens before the
 /// page is interactive too).
 #[component]
@@ -257,7 +274,6 @@ pub fn GoalCard(
     on_saved: Callback<()>,
 ) -> impl IntoView {
     let goal = item.goal.clone();
-    let confidence = None;
     view! {
         <li class="goal-card">
             <GoalLine goal=goal.clone()/>
@@ -272,12 +288,40 @@ pub fn GoalCard(
                 </ul>
             })}
             {(may_check_in && !item.key_results.is_empty()).then(|| view! {
-                <details class="check-in">
-                    <summary class="btn btn-small">"Check in"</summary>
-                    <CheckInForm goal_id=goal.id key_results=item.key_results.clone() confidence on_saved/>
-                </details>
+                <CheckInDisclosure goal_id=goal.id key_results=item.key_results.clone() confidence=goal.confidence on_saved small=true/>
             })}
         </li>
+    }
+}
+
+/// "Check in" as a native <details> (it opens before the page is interactive too) that closes
+/// itself once the check-in is saved, so the new progress shows.
+#[component]
+pub fn CheckInDisclosure(
+    goal_id: i64,
+    key_results: Vec<KeyResult>,
+    /// The latest confidence, chosen to start with.
+    confidence: Option<Confidence>,
+    on_saved: Callback<()>,
+    #[prop(optional)] small: bool,
+) -> impl IntoView {
+    let open = RwSignal::new(false);
+    let saved = Callback::new(move |_| {
+        open.set(false);
+        on_saved.run(());
+    });
+    view! {
+        <details
+            class="check-in"
+            prop:open=move || open.get()
+            on:toggle=move |ev| {
+                let element = event_target::<leptos::web_sys::Element>(&ev);
+                open.set(element.has_attribute("open"));
+            }
+        >
+            <summary class=if small { "btn btn-small" } else { "btn" }>"Check in"</summary>
+            <CheckInForm goal_id key_results confidence on_saved=saved/>
+        </details>
     }
 }
 

@@ -4,18 +4,19 @@
 
 use crate::analytics::forecast::METHOD_NOTE;
 use crate::api::goals::{get_goal, CommentOnGoal, SetGoalStatus};
-use crate::domain::goals::{
-    day_number, GoalComment, GoalDetail, GoalStatus, ProgressMode, Visibility,
-};
+use crate::domain::goals::{day_number, GoalDetail, GoalStatus, ProgressMode, Visibility};
 use crate::ui::components::feedback::{error_fallback, EmptyState, Loading};
 use crate::ui::components::form::{field_error, form_error, last_error};
 use crate::ui::components::goal::{
-    format_date, format_day, percent, CheckInForm, GoalLine, HealthBadge, PlanBadge, ProgressBar,
-    ProgressChart,
+    format_date, format_day, percent, CheckInDisclosure, Comments, GoalLine, HealthBadge,
+    PlanBadge, ProgressBar, ProgressChart,
 };
 use crate::ui::pages::person::id_param;
 use leptos::prelude::*;
 use leptos_meta::Title;
+
+/// Aligned goals listed on a goal's page; the tree shows the rest.
+const SHOWN_CHILDREN: usize = 30;
 
 #[component]
 pub fn GoalPage() -> impl IntoView {
@@ -41,13 +42,13 @@ pub fn GoalPage() -> impl IntoView {
     );
     let on_saved = Callback::new(move |_| refresh.update(|n| *n += 1));
     view! {
-        <Suspense fallback=|| view! { <Loading/> }>
+        <Transition fallback=|| view! { <Loading/> }>
             <ErrorBoundary fallback=error_fallback>
                 {move || Suspend::new(async move {
                     detail.await.map(|d| view! { <Goal detail=d on_saved comment status/> })
                 })}
             </ErrorBoundary>
-        </Suspense>
+        </Transition>
     }
 }
 
@@ -85,6 +86,17 @@ fn Goal(
             percent(f.probability * 100.0)
         )
     });
+    let open: Vec<String> = detail
+        .path
+        .iter()
+        .chain([&id])
+        .map(|g| g.to_string())
+        .collect();
+    let tree_href = format!(
+        "/goals/tree?period={}&open={}",
+        detail.period.id,
+        open.join(",")
+    );
     let key_results = detail.key_results.clone();
     let history_rows = detail.check_ins.clone();
     view! {
@@ -103,6 +115,7 @@ fn Goal(
                 </div>
             </div>
             <div class="page-actions">
+                <a class="btn" href=tree_href.clone()>"Show in tree"</a>
                 {goal.plan_state.map(|_| view! {
                     <a class="btn" href=format!("/goals/plan/{}/{}", goal.owner_id, goal.period_id)>"Goal setting"</a>
                 })}
@@ -166,10 +179,7 @@ fn Goal(
                     }.into_any()
                 }}
                 {(detail.permissions.check_in && !key_results.is_empty()).then(|| view! {
-                    <details class="check-in" open=false>
-                        <summary class="btn">"Check in"</summary>
-                        <CheckInForm goal_id=id key_results=key_results.clone() confidence=None on_saved/>
-                    </details>
+                    <CheckInDisclosure goal_id=id key_results=key_results.clone() confidence=goal.confidence on_saved/>
                 })}
             </section>
             <section class="card" aria-labelledby="aligned-title">
@@ -188,8 +198,14 @@ fn Goal(
                 } else {
                     view! {
                         <ul class="goal-lines">
-                            {detail.children.iter().map(|c| view! { <li><GoalLine goal=c.clone() show_owner=true/></li> }).collect_view()}
+                            {detail.children.iter().take(SHOWN_CHILDREN).map(|c| view! { <li><GoalLine goal=c.clone() show_owner=true/></li> }).collect_view()}
                         </ul>
+                        {(detail.children.len() > SHOWN_CHILDREN).then(|| view! {
+                            <p class="muted small">
+                                {format!("and {} more: ", detail.children.len() - SHOWN_CHILDREN)}
+                                <a href=tree_href.clone()>"see them all in the alignment tree"</a>
+                            </p>
+                        })}
                     }.into_any()
                 }}
             </section>
@@ -232,22 +248,6 @@ fn Goal(
             {detail.permissions.edit.then(|| view! { <StatusActions id current=goal.status action=status/> })}
         </div>
     }
-}
-
-#[component]
-fn Comments(comments: Vec<GoalComment>) -> impl IntoView {
-    (!comments.is_empty()).then(|| {
-        view! {
-            <ul class="comments">
-                {comments.into_iter().map(|c| view! {
-                    <li class="comment">
-                        <span class="comment-head"><strong>{c.author_name}</strong>" "<span class="muted small">{format_day(c.created_at.div_euclid(86_400))}</span></span>
-                        <p>{c.body}</p>
-                    </li>
-                }).collect_view()}
-            </ul>
-        }
-    })
 }
 
 #[component]

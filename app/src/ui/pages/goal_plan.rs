@@ -7,7 +7,7 @@ use crate::domain::goals::PlanState;
 use crate::error::AppError;
 use crate::ui::components::feedback::{error_fallback, EmptyState, Loading};
 use crate::ui::components::form::{field_error, form_error, last_error};
-use crate::ui::components::goal::{format_day, GoalLine, PlanBadge};
+use crate::ui::components::goal::{Comments, GoalLine, PlanBadge};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
@@ -34,13 +34,13 @@ pub fn GoalPlanPage() -> impl IntoView {
         },
     );
     view! {
-        <Suspense fallback=|| view! { <Loading/> }>
+        <Transition fallback=|| view! { <Loading/> }>
             <ErrorBoundary fallback=error_fallback>
                 {move || Suspend::new(async move {
                     page.await.map(|page| view! { <Plan page step comment/> })
                 })}
             </ErrorBoundary>
-        </Suspense>
+        </Transition>
     }
 }
 
@@ -130,16 +130,7 @@ fn Plan(
                                         }).collect_view()}
                                     </ul>
                                 })}
-                                {(!g.comments.is_empty()).then(|| view! {
-                                    <ul class="comments">
-                                        {g.comments.into_iter().map(|c| view! {
-                                            <li class="comment">
-                                                <span class="comment-head"><strong>{c.author_name}</strong>" "<span class="muted small">{format_day(c.created_at.div_euclid(86_400))}</span></span>
-                                                <p>{c.body}</p>
-                                            </li>
-                                        }).collect_view()}
-                                    </ul>
-                                })}
+                                <Comments comments=g.comments/>
                                 <ActionForm action=comment attr:class="comment-form">
                                     <input type="hidden" name="goal_id" value=id.to_string()/>
                                     <input type="hidden" name="check_in_id" value=""/>

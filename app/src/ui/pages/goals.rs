@@ -3,7 +3,7 @@
 //! step sit at the top.
 
 use crate::api::goals::{my_goals, MoveGoalPlan};
-use crate::domain::goals::PlanState;
+use crate::domain::goals::{GoalStatus, PlanState};
 use crate::ui::components::feedback::{error_fallback, EmptyState, Loading};
 use crate::ui::components::form::{form_error, last_error};
 use crate::ui::components::goal::{GoalCard, GoalsNav, PeriodTabs, PlanBadge};
@@ -37,7 +37,7 @@ pub fn MyGoalsPage() -> impl IntoView {
                 <p class="muted">"What you are working towards, and how it is going."</p>
             </div>
         </header>
-        <Suspense fallback=|| view! { <Loading/> }>
+        <Transition fallback=|| view! { <Loading/> }>
             <ErrorBoundary fallback=error_fallback>
                 {move || Suspend::new(async move {
                     let user = session.user.await.ok().flatten();
@@ -51,7 +51,8 @@ pub fn MyGoalsPage() -> impl IntoView {
                         let state = page.plan_state;
                         let may_add = state.is_none_or(PlanState::open_for_editing);
                         let may_check_in = |item: &crate::domain::goals::GoalWithKeyResults| {
-                            item.goal.plan_state.is_none_or(|s| s == PlanState::Approved)
+                            item.goal.status == GoalStatus::Active
+                                && item.goal.plan_state.is_none_or(|s| s == PlanState::Approved)
                         };
                         let count = page.goals.len();
                         view! {
@@ -67,7 +68,7 @@ pub fn MyGoalsPage() -> impl IntoView {
                                 move_plan
                             />
                             <div class="list-header">
-                                <h2 class="section-title">{format!("{} · {} goals", period.name, count)}</h2>
+                                <h2 class="section-title">{format!("{} · {count} {}", period.name, if count == 1 { "goal" } else { "goals" })}</h2>
                                 {may_add.then(|| view! { <a class="btn btn-primary" href=new_href.clone()>"New goal"</a> })}
                             </div>
                             {if page.goals.is_empty() {
@@ -91,7 +92,7 @@ pub fn MyGoalsPage() -> impl IntoView {
                     })
                 })}
             </ErrorBoundary>
-        </Suspense>
+        </Transition>
     }
 }
 
