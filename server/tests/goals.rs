@@ -387,7 +387,10 @@ async fn a_private_goal_is_invisible_outside_the_owners_reporting_line_and_hr() 
                 .as_array()
                 .unwrap()
                 .iter()
-                .find(|n| n["goal"]["id"].to_string() == parent)
+                .find(|n| {
+                    n["goal"]["id"].as_i64().map(|i| i.to_string()).as_deref()
+                        == Some(parent.as_str())
+                })
                 .map(|n| n["child_count"].as_i64().unwrap())
         };
         let chain = parent_chain(&db, &parent).await;

@@ -1,9 +1,9 @@
-//! HR's goal pages: goal-setting completion by department for a period (a chart with the table
-//! behind it), and the periods goals are set for.
+//! HR's goal pages: goal-setting completion by department for a period (a table whose approved
+//! column carries a bar), and the periods goals are set for.
 
 use crate::api::goals::{goal_completion, goal_periods, CreateGoalPeriod};
 use crate::domain::goals::PeriodKind;
-use crate::ui::components::chart::{format_count, format_share, Bar, BarChart};
+use crate::ui::components::chart::{format_count, format_share};
 use crate::ui::components::feedback::{error_fallback, EmptyState, Loading};
 use crate::ui::components::form::{field_error, form_error, last_error, SelectField, TextField};
 use crate::ui::components::goal::{format_date, GoalsNav, PeriodTabs};
@@ -29,7 +29,6 @@ pub fn GoalCompletionPage() -> impl IntoView {
                     page.await.map(|page| {
                         let people: i64 = page.rows.iter().map(|r| r.people).sum();
                         let approved: i64 = page.rows.iter().map(|r| r.approved).sum();
-                        let bars = page.rows.iter().map(|r| Bar { label: r.department.clone(), value: r.approved }).collect();
                         let name = page.choice.selected.name.clone();
                         view! {
                             <GoalsNav active="completion" is_manager=false is_hr=true/>
@@ -38,40 +37,42 @@ pub fn GoalCompletionPage() -> impl IntoView {
                                 <div class="stat"><span class="stat-value">{format_share(approved, people)}</span><span class="stat-label">{format!("of people have approved goals for {name}")}</span></div>
                                 <div class="stat"><span class="stat-value">{format_count(approved)}</span><span class="stat-label">{format!("of {} people", format_count(people))}</span></div>
                             </div>
-                            <div class="grid">
-                                <section class="card">
-                                    <BarChart id="completion" title="People with approved goals" value_label="People" category_label="Department" bars/>
-                                </section>
-                                <section class="card">
-                                    <h2>"By department"</h2>
-                                    <div class="table-scroll">
-                                        <table class="table">
-                                            <thead>
-                                                <tr>
-                                                    <th scope="col">"Department"</th>
-                                                    <th scope="col" class="num">"People"</th>
-                                                    <th scope="col" class="num">"Approved"</th>
-                                                    <th scope="col" class="num">"Submitted"</th>
-                                                    <th scope="col" class="num">"Drafting"</th>
-                                                    <th scope="col" class="num">"Not started"</th>
-                                                </tr>
-                                            </thead>
-                                            <tbody>
-                                                {page.rows.into_iter().map(|r| view! {
+                            <section class="card" aria-labelledby="completion-title">
+                                <h2 id="completion-title">"By department"</h2>
+                                <p class="muted small">"The bar is the share of each department's people whose goals are approved."</p>
+                                <div class="table-scroll">
+                                    <table class="table completion-table">
+                                        <thead>
+                                            <tr>
+                                                <th scope="col">"Department"</th>
+                                                <th scope="col" class="num">"People"</th>
+                                                <th scope="col">"Approved"</th>
+                                                <th scope="col" class="num">"Submitted"</th>
+                                                <th scope="col" class="num">"Drafting"</th>
+                                                <th scope="col" class="num">"Not started"</th>
+                                            </tr>
+                                        </thead>
+                                        <tbody>
+                                            {page.rows.into_iter().map(|r| {
+                                                let share = if r.people > 0 { r.approved as f64 * 100.0 / r.people as f64 } else { 0.0 };
+                                                view! {
                                                     <tr>
                                                         <th scope="row">{r.department}</th>
                                                         <td class="num">{format_count(r.people)}</td>
-                                                        <td class="num">{format!("{} ({})", format_count(r.approved), format_share(r.approved, r.people))}</td>
+                                                        <td class="completion-cell">
+                                                            <span class="completion-bar" aria-hidden="true"><span style=format!("width: {share:.1}%")></span></span>
+                                                            <span class="num">{format!("{} · {}", format_count(r.approved), format_share(r.approved, r.people))}</span>
+                                                        </td>
                                                         <td class="num">{format_count(r.submitted)}</td>
                                                         <td class="num">{format_count(r.in_progress)}</td>
                                                         <td class="num">{format_count(r.not_started)}</td>
                                                     </tr>
-                                                }).collect_view()}
-                                            </tbody>
-                                        </table>
-                                    </div>
-                                </section>
-                            </div>
+                                                }
+                                            }).collect_view()}
+                                        </tbody>
+                                    </table>
+                                </div>
+                            </section>
                         }
                     })
                 })}

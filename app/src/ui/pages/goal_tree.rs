@@ -93,7 +93,7 @@ pub fn GoalTreePage() -> impl IntoView {
                         view! {
                             <GoalsNav active="tree" is_manager is_hr/>
                             <PeriodTabs choice=page.choice.clone() base="/goals/tree"/>
-                            <Form method="GET" action="/goals/tree" attr:class="filters" attr:role="search">
+                            <Form method="GET" action="/goals/tree" attr:class="tree-search" attr:role="search">
                                 <input type="hidden" name="period" value=period_id.to_string()/>
                                 <div class="field">
                                     <label for="tree-search">"Find a goal"</label>
