@@ -32,7 +32,8 @@ CREATE TABLE goals (
     updated_at INTEGER NOT NULL
 );
 CREATE INDEX goals_period_level ON goals(period_id, level, id);
-CREATE INDEX goals_parent ON goals(parent_id);
+-- Covers the tree's "n aligned" counts, which filter on visibility and owner.
+CREATE INDEX goals_parent ON goals(parent_id, visibility, owner_id);
 CREATE INDEX goals_owner_period ON goals(owner_id, period_id);
 
 CREATE TABLE key_results (
