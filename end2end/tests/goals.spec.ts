@@ -148,3 +148,23 @@ test('the goals pages render for each role', async ({ page }, testInfo) => {
   }
   await expect(page.locator('table')).toBeVisible();
 });
+
+test('a goal of the current quarter shows its history, pace and forecast', async ({ page }, testInfo) => {
+  await signInAs(page, 'Employee');
+  await page.goto('/goals');
+  await hydrated(page);
+  await page.locator('.goal-card .goal-title').first().click();
+  await expect(page.getByRole('heading', { name: 'Check-ins' })).toBeVisible();
+  // The seeded history has check-ins every two weeks or so since the quarter began.
+  expect(await page.locator('.progress-chart .chart-dot').count()).toBeGreaterThan(0);
+  await expect(page.locator('.progress-chart .chart-pace')).toHaveCount(1);
+  await expect(page.locator('.forecast-text').first()).toContainText('chance of reaching the target');
+  await expect(page.getByText('Forecast: with three or more check-ins')).toBeVisible();
+  await hydrated(page);
+  await screenshot(page, testInfo, 'goal-current-quarter');
+  // The company objective at the top of its chain lists its aligned goals and how many will miss.
+  await page.getByRole('link', { name: 'Show in tree' }).click();
+  await expect(page.getByRole('heading', { name: 'Alignment' })).toBeVisible();
+  await expect(page.locator('.tree-node').first()).toBeVisible();
+  await screenshot(page, testInfo, 'tree-opened');
+});

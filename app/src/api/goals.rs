@@ -52,6 +52,19 @@ pub struct TreeNode {
     pub open: bool,
 }
 
+/// A line of the alignment tree: a goal, or the note that an open goal has more aligned goals
+/// than the tree lists (past the first `TREE_CHILDREN`; search finds them).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum TreeRow {
+    Goal(TreeNode),
+    More { depth: usize, count: i64 },
+}
+
+/// At most this many aligned goals are listed under an open goal in the tree.
+pub const TREE_CHILDREN: usize = 50;
+/// At most this many aligned goals are loaded for a goal's page and its forecast roll-up.
+pub const PAGE_CHILDREN: usize = 200;
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SearchMatch {
     pub goal: GoalSummary,
@@ -62,7 +75,7 @@ pub struct SearchMatch {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct TreePage {
     pub choice: PeriodChoice,
-    pub nodes: Vec<TreeNode>,
+    pub nodes: Vec<TreeRow>,
     pub matches: Vec<SearchMatch>,
 }
 
@@ -492,20 +505,20 @@ pub async fn goal_tree(
                 .collect();
             let mut all_ids: Vec<i64> = roots.iter().map(|r| r.id).collect();
             for _ in 0..16 {
-                if frontier.is_empty() {
-                    break;
-                }
-                let rows = store::goals::children_of(pool, &frontier).await?;
-                let rows = support::visible_only(pool, &user, rows).await?;
                 let mut next = Vec::new();
-                for row in rows {
-                    all_ids.push(row.id);
-                    if open.contains(&row.id) {
-                        next.push(row.id);
-                    }
-                    if let Some(parent) = row.parent_id {
+                for parent in frontier {
+                    let rows = store::goals::children_of(pool, parent, TREE_CHILDREN).await?;
+                    let rows = support::visible_only(pool, &user, rows).await?;
+                    for row in rows {
+                        all_ids.push(row.id);
+                        if open.contains(&row.id) {
+                            next.push(row.id);
+                        }
                         children.entry(parent).or_default().push(row);
                     }
+                }
+                if next.is_empty() {
+                    break;
                 }
                 frontier = next;
             }
@@ -521,22 +534,27 @@ pub async fn goal_tree(
                 open: &[i64],
                 children: &HashMap<i64, Vec<store::goals::GoalRow>>,
                 counts: &HashMap<i64, i64>,
-                nodes: &mut Vec<TreeNode>,
+                nodes: &mut Vec<TreeRow>,
             ) {
                 let kids = children.get(&row.id);
-                let child_count = kids
-                    .map(|k| k.len() as i64)
-                    .unwrap_or_else(|| counts.get(&row.id).copied().unwrap_or(0));
+                let shown = kids.map(|k| k.len() as i64).unwrap_or(0);
+                let child_count = counts.get(&row.id).copied().unwrap_or(0).max(shown);
                 let is_open = open.contains(&row.id) && child_count > 0;
-                nodes.push(TreeNode {
+                nodes.push(TreeRow::Goal(TreeNode {
                     goal: support::summarize(row, child_count),
                     depth,
                     child_count,
                     open: is_open,
-                });
+                }));
                 if is_open && depth < 16 {
                     for kid in kids.into_iter().flatten() {
                         push(kid, depth + 1, open, children, counts, nodes);
+                    }
+                    if child_count > shown {
+                        nodes.push(TreeRow::More {
+                            depth: depth + 1,
+                            count: child_count - shown,
+                        });
                     }
                 }
             }
@@ -613,8 +631,13 @@ pub async fn get_goal(id: GoalId) -> AppResult<GoalDetail> {
                 .map(|(_, kr)| kr)
                 .collect();
             let (check_ins, comments) = store::goals::history(pool, id).await?;
-            let children = store::goals::children_of(pool, &[id]).await?;
+            let children = store::goals::children_of(pool, id, PAGE_CHILDREN).await?;
             let children = support::visible_only(pool, &user, children).await?;
+            let aligned_total = store::goals::child_counts(pool, &[id], user.id, user.is_hr())
+                .await?
+                .first()
+                .map_or(0, |(_, n)| *n)
+                .max(children.len() as i64);
             let start = day_number(&period.starts_on).unwrap_or_default();
             let end = day_number(&period.ends_on).unwrap_or_default();
             let own_series: Vec<(i64, f64)> = check_ins
@@ -648,7 +671,7 @@ pub async fn get_goal(id: GoalId) -> AppResult<GoalDetail> {
                     && !matches!(row.plan_state(), Some(p) if p != PlanState::Approved),
                 comment: true,
             };
-            let child_counts = children.len() as i64;
+            let child_counts = aligned_total;
             Ok(GoalDetail {
                 goal: support::summarize(&row, child_counts),
                 description: extra.description,
@@ -705,12 +728,14 @@ pub async fn goal_form_options(
             // person's managers, and the person's own goals.
             let mut rows = store::goals::company_goals(pool, period).await?;
             let company_ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
-            rows.extend(
-                store::goals::children_of(pool, &company_ids)
-                    .await?
-                    .into_iter()
-                    .filter(|r| r.level() == GoalLevel::Department),
-            );
+            for company in company_ids {
+                rows.extend(
+                    store::goals::children_of(pool, company, PAGE_CHILDREN)
+                        .await?
+                        .into_iter()
+                        .filter(|r| r.level() == GoalLevel::Department),
+                );
+            }
             for manager in store::people::manager_chain(pool, user.id)
                 .await?
                 .iter()

@@ -206,25 +206,20 @@ pub async fn company_goals(pool: &Pool, period: PeriodId) -> AppResult<Vec<GoalR
     .await
 }
 
-/// The goals aligned directly under each of `parents`.
-pub async fn children_of(pool: &Pool, parents: &[GoalId]) -> AppResult<Vec<GoalRow>> {
-    if parents.is_empty() {
-        return Ok(Vec::new());
-    }
-    let list = (1..=parents.len())
-        .map(|i| format!("${i}"))
-        .collect::<Vec<_>>()
-        .join(", ");
-    goal_rows(
-        pool,
-        &format!(
-            "WHERE g.parent_id IN ({list})
-             ORDER BY CASE g.level WHEN 'company' THEN 0 WHEN 'department' THEN 1
-                WHEN 'team' THEN 2 ELSE 3 END, g.title, g.id"
-        ),
-        parents,
-    )
-    .await
+/// The first `limit` goals aligned directly under `parent`: higher levels first, then by title.
+pub async fn children_of(pool: &Pool, parent: GoalId, limit: usize) -> AppResult<Vec<GoalRow>> {
+    let sql = format!(
+        "SELECT {GOAL_COLUMNS} {GOAL_FROM} WHERE g.parent_id = $1
+         ORDER BY CASE g.level WHEN 'company' THEN 0 WHEN 'department' THEN 1
+            WHEN 'team' THEN 2 ELSE 3 END, g.title, g.id
+         LIMIT $2"
+    );
+    sqlx::query_as::<_, GoalRow>(&sql)
+        .bind(parent)
+        .bind(limit as i64)
+        .fetch_all(pool)
+        .await
+        .map_err(internal)
 }
 
 /// How many goals are aligned under each of `parents`, counting private ones only when their

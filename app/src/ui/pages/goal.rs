@@ -70,6 +70,14 @@ fn Goal(
         .collect();
     let rolled_up = detail.progress_mode == ProgressMode::RolledUp && !detail.children.is_empty();
     let (forecast_total, forecast_miss) = detail.children_forecast;
+    let forecast_summary = if goal.child_count > detail.children.len() as i64 {
+        format!(
+            "Of the first {} aligned goals, {forecast_miss} of the {forecast_total} with check-ins are forecast to miss.",
+            detail.children.len()
+        )
+    } else {
+        format!("{forecast_miss} of {forecast_total} aligned goals are forecast to miss.")
+    };
     let facts = format!(
         "{} goal · {} · {}",
         goal.level.label(),
@@ -185,13 +193,13 @@ fn Goal(
             <section class="card" aria-labelledby="aligned-title">
                 <div class="card-header">
                     <h2 id="aligned-title">"Aligned goals"</h2>
-                    <span class="muted">{detail.children.len().to_string()}</span>
+                    <span class="muted">{goal.child_count.to_string()}</span>
                 </div>
                 {detail.parent.clone().map(|p| view! {
                     <p class="muted">"Aligned to "<a href=format!("/goals/{}", p.id)>{p.title}</a>{format!(" ({})", p.level.label().to_lowercase())}</p>
                 })}
                 {(forecast_total > 0).then(|| view! {
-                    <p class="forecast-text">{format!("{forecast_miss} of {forecast_total} aligned goals are forecast to miss.")}</p>
+                    <p class="forecast-text">{forecast_summary.clone()}</p>
                 })}
                 {if detail.children.is_empty() {
                     view! { <p class="muted">"No goals are aligned to this one yet."</p> }.into_any()
@@ -200,9 +208,9 @@ fn Goal(
                         <ul class="goal-lines">
                             {detail.children.iter().take(SHOWN_CHILDREN).map(|c| view! { <li><GoalLine goal=c.clone() show_owner=true/></li> }).collect_view()}
                         </ul>
-                        {(detail.children.len() > SHOWN_CHILDREN).then(|| view! {
+                        {(goal.child_count > SHOWN_CHILDREN as i64).then(|| view! {
                             <p class="muted small">
-                                {format!("and {} more: ", detail.children.len() - SHOWN_CHILDREN)}
+                                {format!("and {} more: ", goal.child_count - SHOWN_CHILDREN as i64)}
                                 <a href=tree_href.clone()>"see them all in the alignment tree"</a>
                             </p>
                         })}

@@ -3,7 +3,7 @@
 //! works before the page is interactive, on a phone, and can be shared. Search finds a goal by
 //! title and shows the path above it.
 
-use crate::api::goals::{goal_tree, TreeNode};
+use crate::api::goals::{goal_tree, TreeNode, TreeRow};
 use crate::ui::components::feedback::{error_fallback, EmptyState, Loading};
 use crate::ui::components::goal::{percent, GoalsNav, HealthBadge, PeriodTabs, ProgressBar};
 use crate::ui::pages::people::encode_query_value;
@@ -124,7 +124,14 @@ pub fn GoalTreePage() -> impl IntoView {
                                 let q = q.clone();
                                 view! {
                                     <ul class="tree" aria-label="Goals by alignment">
-                                        {page.nodes.into_iter().map(|node| view! { <TreeRow node query=q.clone()/> }).collect_view()}
+                                        {page.nodes.into_iter().map(|row| match row {
+                                            TreeRow::Goal(node) => view! { <TreeLine node query=q.clone()/> }.into_any(),
+                                            TreeRow::More { depth, count } => view! {
+                                                <li class="tree-node tree-more" style=format!("--depth: {}", depth.min(8))>
+                                                    {format!("and {count} more aligned goals: search above to find one.")}
+                                                </li>
+                                            }.into_any(),
+                                        }).collect_view()}
                                     </ul>
                                 }.into_any()
                             }}
@@ -137,7 +144,7 @@ pub fn GoalTreePage() -> impl IntoView {
 }
 
 #[component]
-fn TreeRow(node: TreeNode, query: TreeQuery) -> impl IntoView {
+fn TreeLine(node: TreeNode, query: TreeQuery) -> impl IntoView {
     let goal = node.goal;
     let indent = format!("--depth: {}", node.depth.min(8));
     let toggle = (node.child_count > 0).then(|| {
