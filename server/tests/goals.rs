@@ -637,3 +637,75 @@ async fn pages_show_seeded_goals_to_each_role() {
         db.cleanup().await;
     }
 }
+
+#[tokio::test]
+async fn the_tree_lists_the_first_fifty_aligned_goals_and_counts_the_rest() {
+    for db in TestDb::all().await {
+        let app = db.app(true);
+        let employee = login_as(&app, "employee").await;
+        let parent = department_goal(&app, &employee).await;
+        for n in 0..55 {
+            let title = format!("Aligned goal {n:02}");
+            let created = call(
+                &app,
+                "/api/create_goal",
+                Some(&employee),
+                &goal_fields(&title, &parent, "public"),
+            )
+            .await;
+            assert_eq!(created.status, StatusCode::OK, "{}", created.body);
+        }
+        let aligned = db
+            .count(&format!(
+                "SELECT COUNT(*) FROM goals WHERE parent_id = {parent}"
+            ))
+            .await;
+        assert!(aligned >= 55);
+        let chain = parent_chain(&db, &parent).await;
+        let tree = call(
+            &app,
+            "/api/goal_tree",
+            Some(&employee),
+            &[
+                ("period_id", NEXT_QUARTER),
+                ("open", &chain),
+                ("search", ""),
+            ],
+        )
+        .await;
+        assert_eq!(tree.status, StatusCode::OK, "{}", tree.body);
+        let rows = tree.json()["nodes"].as_array().unwrap().clone();
+        let position = rows
+            .iter()
+            .position(|r| {
+                r["Goal"]["goal"]["id"]
+                    .as_i64()
+                    .map(|i| i.to_string())
+                    .as_deref()
+                    == Some(parent.as_str())
+            })
+            .expect("the department goal is in the tree");
+        let depth = rows[position]["Goal"]["depth"].as_u64().unwrap() + 1;
+        let under: Vec<&serde_json::Value> = rows[position + 1..]
+            .iter()
+            .take_while(|r| {
+                r["Goal"]["depth"]
+                    .as_u64()
+                    .or(r["More"]["depth"].as_u64())
+                    .unwrap()
+                    >= depth
+            })
+            .collect();
+        let listed = under
+            .iter()
+            .filter(|r| r["Goal"]["depth"].as_u64() == Some(depth))
+            .count();
+        assert_eq!(listed, 50, "the first fifty aligned goals are listed");
+        let more = under
+            .iter()
+            .find_map(|r| r["More"]["count"].as_i64())
+            .expect("a line counts the rest");
+        assert_eq!(more, aligned - 50);
+        db.cleanup().await;
+    }
+}

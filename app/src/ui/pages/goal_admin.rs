@@ -59,9 +59,11 @@ pub fn GoalCompletionPage() -> impl IntoView {
                                                     <tr>
                                                         <th scope="row">{r.department}</th>
                                                         <td class="num">{format_count(r.people)}</td>
-                                                        <td class="completion-cell">
-                                                            <span class="completion-bar" aria-hidden="true"><span style=format!("width: {share:.1}%")></span></span>
-                                                            <span class="num">{format!("{} · {}", format_count(r.approved), format_share(r.approved, r.people))}</span>
+                                                        <td>
+                                                            <div class="completion-cell">
+                                                                <span class="completion-bar" aria-hidden="true"><span style=format!("width: {share:.1}%")></span></span>
+                                                                <span class="num">{format!("{} · {}", format_count(r.approved), format_share(r.approved, r.people))}</span>
+                                                            </div>
                                                         </td>
                                                         <td class="num">{format_count(r.submitted)}</td>
                                                         <td class="num">{format_count(r.in_progress)}</td>
