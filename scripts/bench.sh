@@ -44,7 +44,7 @@ COOKIE=$(sign_in employee)
 MANAGER_COOKIE=$(sign_in manager)
 [ -n "$COOKIE" ] && [ -n "$MANAGER_COOKIE" ] || { echo "could not sign in" >&2; exit 1; }
 GOALS=$(curl -fs -H 'Accept: application/json' -H "Cookie: $COOKIE" --data 'open=&search=' "$BASE/api/goal_tree")
-OBJECTIVE=$(echo "$GOALS" | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).nodes[0].goal.id))')
+OBJECTIVE=$(echo "$GOALS" | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).nodes[0].Goal.goal.id))')
 TREE_URL="$BASE/goals/tree?open=$OBJECTIVE"
 TEAM_URL="$BASE/goals/team"
 # Department 2 is Engineering, the largest division (about 30% of the company, sub-departments
