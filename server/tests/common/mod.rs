@@ -116,6 +116,15 @@ impl TestDb {
     }
 
     pub fn app(&self, demo: bool) -> Router {
+        // Building the router generates Leptos's route list, which sets a process-wide flag that
+        // parks any resource first polled meanwhile, forever (leptos issue #4773). Tests run on
+        // parallel threads, so no request may be in flight while a router is built.
+        let _no_requests = loop {
+            match ROUTER_BUILD.try_write() {
+                Ok(guard) => break guard,
+                Err(_) => std::thread::sleep(std::time::Duration::from_millis(2)),
+            }
+        };
         let settings = Settings {
             database_url: self.url.clone(),
             addr: "127.0.0.1:3000".parse().unwrap(),
@@ -221,7 +230,11 @@ pub async fn get(app: &Router, path: &str, cookie: Option<&str>) -> Reply {
     send(app, request.body(Body::empty()).unwrap()).await
 }
 
+/// Held for reading by every request and for writing while a router is built (see `app`).
+static ROUTER_BUILD: tokio::sync::RwLock<()> = tokio::sync::RwLock::const_new(());
+
 pub async fn send(app: &Router, request: Request<Body>) -> Reply {
+    let _building_no_router = ROUTER_BUILD.read().await;
     let response = app
         .clone()
         .oneshot(request)
