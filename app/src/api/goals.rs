@@ -591,7 +591,7 @@ pub async fn goal_tree(
 pub async fn get_goal(id: GoalId) -> AppResult<GoalDetail> {
     use crate::analytics::forecast::forecast;
     use crate::auth::{current_user, policy, state};
-    use crate::domain::goals::{day_number, GoalPermissions, GoalRef, GoalStatus, ProgressMode};
+    use crate::domain::goals::{day_number, GoalPermissions, GoalStatus, ProgressMode};
     use crate::error::AppError;
     use crate::store;
     crate::api::respond(
@@ -605,26 +605,14 @@ pub async fn get_goal(id: GoalId) -> AppResult<GoalDetail> {
             let period = store::goals::period(pool, row.period_id)
                 .await?
                 .ok_or_else(|| AppError::not_found("That goal's period"))?;
-            let parent = match row.parent_id {
-                Some(p) => store::goals::goal(pool, p).await?,
-                None => None,
-            };
-            let parent = match parent {
-                Some(p) => support::visible_only(pool, &user, vec![p]).await?.pop(),
-                None => None,
-            }
-            .map(|p| GoalRef {
-                id: p.id,
-                title: p.title.clone(),
-                level: p.level(),
-            });
+            // The goals above it, nearest first: the parent is the first, when visible.
             let above = store::goals::ancestors(pool, id).await?;
-            let path = support::visible_only(pool, &user, above)
-                .await?
-                .iter()
-                .rev()
-                .map(|g| g.id)
-                .collect();
+            let above = support::visible_only(pool, &user, above).await?;
+            let parent = above
+                .first()
+                .filter(|p| Some(p.id) == row.parent_id)
+                .map(|p| p.to_ref());
+            let path = above.iter().rev().map(|g| g.id).collect();
             let key_results = store::goals::key_results(pool, &[id])
                 .await?
                 .into_iter()
@@ -753,11 +741,7 @@ pub async fn goal_form_options(
             let mut parents: Vec<GoalRef> = Vec::new();
             for row in rows {
                 if Some(row.id) != goal_id && !parents.iter().any(|p| p.id == row.id) {
-                    parents.push(GoalRef {
-                        id: row.id,
-                        title: row.title.clone(),
-                        level: row.level(),
-                    });
+                    parents.push(row.to_ref());
                 }
             }
             parents.sort_by_key(|p| p.level.rank());
@@ -1037,7 +1021,7 @@ pub async fn comment_on_goal(goal_id: GoalId, check_in_id: String, body: String)
 #[server(prefix = "/api", endpoint = "goal_plan")]
 pub async fn goal_plan(owner_id: PersonId, period_id: PeriodId) -> AppResult<PlanPage> {
     use crate::auth::{current_user, state};
-    use crate::domain::goals::{GoalLevel, GoalRef};
+    use crate::domain::goals::GoalLevel;
     use crate::error::AppError;
     use crate::store;
     crate::api::respond(
@@ -1070,11 +1054,7 @@ pub async fn goal_plan(owner_id: PersonId, period_id: PeriodId) -> AppResult<Pla
                     Some(p) => support::visible_only(pool, &user, vec![p]).await?.pop(),
                     None => None,
                 }
-                .map(|p| GoalRef {
-                    id: p.id,
-                    title: p.title.clone(),
-                    level: p.level(),
-                });
+                .map(|p| p.to_ref());
                 let (_, comments) = store::goals::history(pool, row.id).await?;
                 goals.push(PlanGoal {
                     goal,

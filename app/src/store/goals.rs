@@ -8,8 +8,8 @@
 use super::{audit, internal, now, Pool, Tx};
 use crate::domain::goals::{
     goal_progress, CheckIn, Confidence, Direction, GoalComment, GoalId, GoalInput, GoalLevel,
-    GoalStatus, KeyResult, KeyResultId, KeyResultKind, Period, PeriodId, PeriodKind, PlanState,
-    ProgressMode, Visibility,
+    GoalRef, GoalStatus, KeyResult, KeyResultId, KeyResultKind, Period, PeriodId, PeriodKind,
+    PlanState, ProgressMode, Visibility,
 };
 use crate::domain::people::{DepartmentId, PersonId};
 use crate::error::{AppError, AppResult};
@@ -151,6 +151,13 @@ impl GoalRow {
     pub fn checks_in(&self) -> bool {
         self.progress_mode != ProgressMode::RolledUp.as_str()
     }
+    pub fn to_ref(&self) -> GoalRef {
+        GoalRef {
+            id: self.id,
+            title: self.title.clone(),
+            level: self.level(),
+        }
+    }
     pub fn plan_state(&self) -> Option<PlanState> {
         self.plan_state.as_deref().and_then(PlanState::parse)
     }
@@ -253,15 +260,7 @@ pub async fn child_counts(
 
 /// Goals of a period whose title contains `search` (case-insensitive), at most 30.
 pub async fn search(pool: &Pool, period: PeriodId, search: &str) -> AppResult<Vec<GoalRow>> {
-    let pattern = format!(
-        "%{}%",
-        search
-            .trim()
-            .to_lowercase()
-            .replace('\\', "\\\\")
-            .replace('%', "\\%")
-            .replace('_', "\\_")
-    );
+    let pattern = super::people::like_pattern(search);
     let sql = format!(
         "SELECT {GOAL_COLUMNS} {GOAL_FROM}
          WHERE g.period_id = $1 AND lower(g.title) LIKE $2 ESCAPE '\\'

@@ -41,7 +41,8 @@ impl From<CardRow> for PersonCard {
 
 pub const PER_PAGE: i64 = 25;
 
-fn like_pattern(search: &str) -> String {
+/// A case-folded `LIKE` pattern matching `search` anywhere, with `\`, `%` and `_` escaped.
+pub(crate) fn like_pattern(search: &str) -> String {
     let escaped = search
         .trim()
         .to_lowercase()
