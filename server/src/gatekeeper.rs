@@ -43,7 +43,8 @@ pub fn is_cross_site(request: &Request<Body>) -> bool {
     origin == "null" || origin_host.is_empty() || !origin_host.eq_ignore_ascii_case(host)
 }
 
-fn error_response(error: AppError) -> Response {
+/// A JSON error reply with the status the error carries.
+pub fn error_response(error: AppError) -> Response {
     let status =
         StatusCode::from_u16(error.status_code()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     let body = serde_json::to_string(&error).unwrap_or_default();

@@ -122,6 +122,40 @@ pub fn app_state(settings: &Settings, pool: Pool) -> AppState {
     }
 }
 
+/// HR's CSV of a cycle's ratings (the gatekeeper has already required a session).
+async fn export_ratings(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    axum::extract::Path(id): axum::extract::Path<String>,
+    request: axum::extract::Request,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    use http::header;
+    let Some(user) = request
+        .extensions()
+        .get::<app::domain::people::CurrentUser>()
+        .cloned()
+    else {
+        return gatekeeper::error_response(app::error::AppError::Unauthorized);
+    };
+    let Ok(id) = id.parse::<i64>() else {
+        return gatekeeper::error_response(app::error::AppError::not_found("That review cycle"));
+    };
+    match app::api::reviews::ratings_csv(&state.pool, &user, id).await {
+        Ok((file, csv)) => (
+            [
+                (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
+                (
+                    header::CONTENT_DISPOSITION,
+                    format!("attachment; filename=\"{file}\""),
+                ),
+            ],
+            csv,
+        )
+            .into_response(),
+        Err(error) => gatekeeper::error_response(error),
+    }
+}
+
 /// Server functions may receive at most this much.
 pub const BODY_LIMIT: usize = 256 * 1024;
 
@@ -144,6 +178,10 @@ pub fn router(state: AppState) -> Router {
         );
     Router::new()
         .nest_service("/pkg", pkg)
+        .route(
+            "/reviews/cycles/{id}/export.csv",
+            axum::routing::get(export_ratings),
+        )
         .leptos_routes_with_context(
             &state,
             routes,

@@ -135,7 +135,7 @@ pub struct CheckInValueForm {
 }
 
 #[cfg(feature = "ssr")]
-mod support {
+pub(crate) mod support {
     use crate::auth::policy::{self, GoalRelation};
     use crate::auth::state;
     use crate::domain::goals::{

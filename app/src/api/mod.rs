@@ -4,6 +4,7 @@
 pub mod goals;
 pub mod home;
 pub mod people;
+pub mod reviews;
 pub mod session;
 
 /// Server functions that answer without a session. Every other one refuses with 401 before

@@ -13,29 +13,6 @@ pub type KeyResultId = i64;
 /// Days a goal may go without a check-in before it is flagged stale, unless configured.
 pub const DEFAULT_STALE_DAYS: i64 = 14;
 
-macro_rules! text_enum {
-    ($(#[$meta:meta])* $name:ident { $($variant:ident = $text:literal / $label:literal),+ $(,)? }) => {
-        $(#[$meta])*
-        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-        pub enum $name { $($variant),+ }
-
-        impl $name {
-            pub const ALL: &'static [$name] = &[$($name::$variant),+];
-            /// The stored (and form) spelling.
-            pub fn as_str(self) -> &'static str {
-                match self { $($name::$variant => $text),+ }
-            }
-            pub fn parse(text: &str) -> Option<$name> {
-                match text { $($text => Some($name::$variant),)+ _ => None }
-            }
-            /// The words a person reads.
-            pub fn label(self) -> &'static str {
-                match self { $($name::$variant => $label),+ }
-            }
-        }
-    };
-}
-
 text_enum!(
     /// Where a goal sits in the organisation; a goal aligns to one at the same or a higher level.
     GoalLevel {

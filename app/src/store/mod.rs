@@ -7,6 +7,7 @@ pub mod audit;
 pub mod departments;
 pub mod goals;
 pub mod people;
+pub mod reviews;
 pub mod seed;
 
 use crate::error::AppError;
@@ -113,6 +114,24 @@ pub async fn begin_write(pool: &Pool) -> Result<Tx<'static>, AppError> {
     let sqlite = pool.connect_options().database_url.scheme() == "sqlite";
     let statement = if sqlite { "BEGIN IMMEDIATE" } else { "BEGIN" };
     pool.begin_with(statement).await.map_err(internal)
+}
+
+/// Whether the pool is SQLite (else PostgreSQL).
+pub fn is_sqlite(pool: &Pool) -> bool {
+    pool.connect_options().database_url.scheme() == "sqlite"
+}
+
+/// After rows were inserted with explicit ids, moves PostgreSQL's id sequence past them.
+pub async fn sync_id_sequence(tx: &mut Tx<'_>, sqlite: bool, table: &str) -> Result<(), AppError> {
+    if !sqlite {
+        sqlx::query(&format!(
+            "SELECT setval(pg_get_serial_sequence('{table}', 'id'), GREATEST(1, (SELECT COALESCE(MAX(id), 0) FROM {table})))"
+        ))
+        .execute(&mut **tx)
+        .await
+        .map_err(internal)?;
+    }
+    Ok(())
 }
 
 /// Seconds since the unix epoch, UTC.

@@ -118,9 +118,13 @@ pub async fn insert(
     }
     let goals = crate::domain::demo_goals::generate(org, seed, now().div_euclid(86_400));
     insert_goals(&mut tx, backend, &goals, at).await?;
+    let reviews = crate::domain::demo_reviews::generate(org, seed, now().div_euclid(86_400));
+    insert_reviews(&mut tx, backend, org, &reviews, at).await?;
     let summary = json!({
         "employees": org.people.len(), "departments": org.departments.len(),
-        "goals": goals.goals.len(), "check_ins": goals.check_ins.len(), "seed": seed,
+        "goals": goals.goals.len(), "check_ins": goals.check_ins.len(),
+        "review_cycles": reviews.cycles.len(), "review_assignments": reviews.assignments.len(),
+        "seed": seed,
     });
     audit::record(
         &mut tx,
@@ -137,16 +141,17 @@ pub async fn insert(
 }
 
 /// One value of a bulk insert.
-enum Cell {
+pub(crate) enum Cell {
     Int(i64),
     MaybeInt(Option<i64>),
     Real(f64),
+    MaybeReal(Option<f64>),
     Text(String),
     MaybeText(Option<String>),
 }
 
 /// Inserts `rows` into `table` with multi-row INSERTs, a few hundred rows at a time.
-async fn bulk_insert(
+pub(crate) async fn bulk_insert(
     tx: &mut super::Tx<'_>,
     table: &str,
     columns: &[&str],
@@ -174,6 +179,7 @@ async fn bulk_insert(
                     Cell::Int(v) => query.bind(*v),
                     Cell::MaybeInt(v) => query.bind(*v),
                     Cell::Real(v) => query.bind(*v),
+                    Cell::MaybeReal(v) => query.bind(*v),
                     Cell::Text(v) => query.bind(v.clone()),
                     Cell::MaybeText(v) => query.bind(v.clone()),
                 };
@@ -480,4 +486,229 @@ pub async fn create_admin(
     audit::record(&mut tx, None, "password.set", "employee", id, None, None).await?;
     tx.commit().await.map_err(internal)?;
     Ok(id)
+}
+
+/// Writes the demo reviews: the scale, the template (version 1, frozen), the cycles, their
+/// participants and assignments with answers, calibration changes, and the notifications the
+/// open cycle would have sent. Ids are the generated indices plus one.
+async fn insert_reviews(
+    tx: &mut super::Tx<'_>,
+    backend: Backend,
+    org: &DemoOrg,
+    demo: &crate::domain::demo_reviews::DemoReviews,
+    at: i64,
+) -> AppResult<()> {
+    use crate::domain::reviews::{reviewer_types_text, AssignmentState, ReviewerType};
+    use Cell::*;
+    let hr = org.accounts.hr_admin as i64 + 1;
+    sqlx::query("INSERT INTO rating_scales (id, name, points, created_at) VALUES (1, $1, $2, $3)")
+        .bind(&demo.scale.name)
+        .bind(serde_json::to_string(&demo.scale.points).unwrap_or_default())
+        .bind(at)
+        .execute(&mut **tx)
+        .await
+        .map_err(internal)?;
+    sqlx::query("INSERT INTO review_templates (id, name, created_by, created_at) VALUES (1, 'Performance review', $1, $2)")
+        .bind(hr)
+        .bind(at)
+        .execute(&mut **tx)
+        .await
+        .map_err(internal)?;
+    sqlx::query(
+        "INSERT INTO template_versions (id, template_id, version, definition, frozen, created_at, updated_at)
+         VALUES (1, 1, 1, $1, 1, $2, $2)",
+    )
+    .bind(serde_json::to_string(&demo.template).unwrap_or_default())
+    .bind(at)
+    .execute(&mut **tx)
+    .await
+    .map_err(internal)?;
+    let all_types = reviewer_types_text(ReviewerType::ALL);
+    for (i, c) in demo.cycles.iter().enumerate() {
+        sqlx::query(
+            "INSERT INTO review_cycles (id, name, starts_on, ends_on, goal_period_id, state, reviewer_types,
+                anonymous, peer_min, peer_max, scope, scope_value, hired_before, nomination_due,
+                writing_due, calibration_due, release_due, template_version_id, target_distribution,
+                created_by, created_at, launched_at, closed_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, 1, 2, 4, 'all', '', NULL, $8, $9, $10, $11, 1, $12, $13, $14, $15, $16)",
+        )
+        .bind(i as i64 + 1)
+        .bind(&c.name)
+        .bind(&c.starts_on)
+        .bind(&c.ends_on)
+        .bind(c.goal_period as i64 + 1)
+        .bind(c.state.as_str())
+        .bind(&all_types)
+        .bind(&c.nomination_due)
+        .bind(&c.writing_due)
+        .bind(&c.calibration_due)
+        .bind(&c.release_due)
+        .bind(r#"{"1":5,"2":15,"3":55,"4":20,"5":5}"#)
+        .bind(hr)
+        .bind(c.launched_at - 86_400)
+        .bind(c.launched_at)
+        .bind(c.closed_at)
+        .execute(&mut **tx)
+        .await
+        .map_err(internal)?;
+    }
+    let top = |mut d: usize| {
+        while let Some(p) = org.departments[d].parent {
+            d = p;
+        }
+        d as i64 + 1
+    };
+    let person = |i: usize| i as i64 + 1;
+    let rows = demo
+        .participants
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            let who = &org.people[p.person];
+            vec![
+                Int(i as i64 + 1),
+                Int(p.cycle as i64 + 1),
+                Int(person(p.person)),
+                MaybeInt(who.manager.map(person)),
+                Int(who.department as i64 + 1),
+                Int(top(who.department)),
+                Int(1),
+                MaybeReal(p.proposed),
+                MaybeInt(p.final_rating),
+                MaybeInt(p.released_at),
+                MaybeText(p.comment.clone()),
+                MaybeInt(p.acknowledged_at),
+                MaybeInt(p.signed_off_at),
+            ]
+        })
+        .collect();
+    bulk_insert(
+        tx,
+        "review_participants",
+        &[
+            "id",
+            "cycle_id",
+            "person_id",
+            "manager_id",
+            "department_id",
+            "top_department_id",
+            "template_version_id",
+            "proposed_rating",
+            "final_rating",
+            "released_at",
+            "employee_comment",
+            "acknowledged_at",
+            "signed_off_at",
+        ],
+        rows,
+    )
+    .await?;
+    let rows = demo
+        .assignments
+        .iter()
+        .enumerate()
+        .map(|(i, a)| {
+            vec![
+                Int(i as i64 + 1),
+                Int(a.participant as i64 + 1),
+                Int(demo.participants[a.participant].cycle as i64 + 1),
+                Int(person(a.reviewer)),
+                Text(a.kind.as_str().into()),
+                Text(a.state.as_str().into()),
+                Text(serde_json::to_string(&a.answers).unwrap_or_else(|_| "{}".into())),
+                MaybeInt(a.saved_at),
+                MaybeInt(a.submitted_at),
+            ]
+        })
+        .collect();
+    bulk_insert(
+        tx,
+        "review_assignments",
+        &[
+            "id",
+            "participant_id",
+            "cycle_id",
+            "reviewer_id",
+            "kind",
+            "state",
+            "answers",
+            "saved_at",
+            "submitted_at",
+        ],
+        rows,
+    )
+    .await?;
+    let rows = demo
+        .changes
+        .iter()
+        .map(|c| {
+            vec![
+                Int(c.participant as i64 + 1),
+                Int(hr),
+                Real(c.before),
+                Int(c.after),
+                Text(c.justification.clone()),
+                Int(c.at),
+            ]
+        })
+        .collect();
+    bulk_insert(
+        tx,
+        "rating_changes",
+        &[
+            "participant_id",
+            "actor_id",
+            "before_rating",
+            "after_rating",
+            "justification",
+            "at",
+        ],
+        rows,
+    )
+    .await?;
+    // What the open cycle's launch told each reviewer who still has something to write.
+    let mut outstanding: std::collections::BTreeMap<usize, i64> = Default::default();
+    for a in &demo.assignments {
+        let cycle = &demo.cycles[demo.participants[a.participant].cycle];
+        if cycle.closed_at.is_none() && a.state != AssignmentState::Submitted {
+            *outstanding.entry(a.reviewer).or_default() += 1;
+        }
+    }
+    if let Some(open) = demo.cycles.iter().find(|c| c.closed_at.is_none()) {
+        let rows = outstanding
+            .iter()
+            .map(|(reviewer, n)| {
+                vec![
+                    Int(person(*reviewer)),
+                    Text(format!(
+                        "{n} review{} to write for {}",
+                        if *n == 1 { "" } else { "s" },
+                        open.name
+                    )),
+                    Text(format!("Reviews are due by {}.", open.writing_due)),
+                    Text("/reviews".into()),
+                    Int(open.launched_at),
+                ]
+            })
+            .collect();
+        bulk_insert(
+            tx,
+            "notifications",
+            &["person_id", "title", "body", "link", "created_at"],
+            rows,
+        )
+        .await?;
+    }
+    let sqlite = backend == Backend::Sqlite;
+    for table in [
+        "rating_scales",
+        "review_templates",
+        "template_versions",
+        "review_cycles",
+        "review_participants",
+        "review_assignments",
+    ] {
+        super::sync_id_sequence(tx, sqlite, table).await?;
+    }
+    Ok(())
 }

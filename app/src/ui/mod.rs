@@ -80,6 +80,7 @@ pub fn App() -> impl IntoView {
         <Router>
             <Routes fallback=pages::not_found::NotFound>
                 <Route path=path!("/login") view=pages::login::LoginPage ssr=SsrMode::Async/>
+                <Route path=path!("/reviews/cycles/:id/print") view=pages::review_print::PrintReviewsPage ssr=SsrMode::Async/>
                 <ParentRoute path=path!("") view=components::layout::AppLayout ssr=SsrMode::Async>
                     <Route path=path!("") view=pages::home::HomePage ssr=SsrMode::Async/>
                     <Route path=path!("/goals") view=pages::goals::MyGoalsPage ssr=SsrMode::Async/>
@@ -91,6 +92,16 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/goals/plan/:owner/:period") view=pages::goal_plan::GoalPlanPage ssr=SsrMode::Async/>
                     <Route path=path!("/goals/:id") view=pages::goal::GoalPage ssr=SsrMode::Async/>
                     <Route path=path!("/goals/:id/edit") view=pages::goal_form::EditGoalPage ssr=SsrMode::Async/>
+                    <Route path=path!("/reviews") view=pages::reviews::MyReviewsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/reviews/write/:id") view=pages::review_write::WriteReviewPage ssr=SsrMode::Async/>
+                    <Route path=path!("/reviews/nominate/:id") view=pages::review_nominate::NominationPage ssr=SsrMode::Async/>
+                    <Route path=path!("/reviews/results/:id") view=pages::review_result::ReviewResultPage ssr=SsrMode::Async/>
+                    <Route path=path!("/reviews/admin") view=pages::review_admin::ReviewAdminPage ssr=SsrMode::Async/>
+                    <Route path=path!("/reviews/templates/:id") view=pages::review_builder::TemplateBuilderPage ssr=SsrMode::Async/>
+                    <Route path=path!("/reviews/cycles/new") view=pages::review_cycle_form::NewCyclePage ssr=SsrMode::Async/>
+                    <Route path=path!("/reviews/cycles/:id") view=pages::review_cycle::CyclePage ssr=SsrMode::Async/>
+                    <Route path=path!("/reviews/cycles/:id/calibration") view=pages::review_calibration::CalibrationPage ssr=SsrMode::Async/>
+                    <Route path=path!("/notifications") view=pages::notifications::NotificationsPage ssr=SsrMode::Async/>
                     <Route path=path!("/people") view=pages::people::PeoplePage ssr=SsrMode::Async/>
                     <Route path=path!("/people/new") view=pages::person_form::NewPersonPage ssr=SsrMode::Async/>
                     <Route path=path!("/people/:id") view=pages::person::PersonPage ssr=SsrMode::Async/>

@@ -11,6 +11,8 @@ pub enum Icon {
     Person,
     Plus,
     SignOut,
+    Reviews,
+    Bell,
 }
 
 impl Icon {
@@ -23,6 +25,8 @@ impl Icon {
             Icon::Person => "M12 12a4 4 0 1 0 0-8 4 4 0 0 0 0 8Zm-7.5 8.5c0-4 3.4-6.5 7.5-6.5s7.5 2.5 7.5 6.5",
             Icon::Plus => "M12 5v14M5 12h14",
             Icon::SignOut => "M14 4h5v16h-5M10 8l-4 4 4 4M6 12h10",
+            Icon::Reviews => "M9 4.5h6v3H9zM15 5.5h3.5v15h-13v-15H9M8.5 12.5l2 2 4-4.5M8.5 17.5h7",
+            Icon::Bell => "M6 16.5V11a6 6 0 0 1 12 0v5.5l1.5 2h-15ZM10 20.5a2 2 0 0 0 4 0",
         }
     }
 }

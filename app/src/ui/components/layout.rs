@@ -46,6 +46,10 @@ fn Navigation(user: CurrentUser) -> impl IntoView {
                     <IconSvg icon=Icon::Goals/>
                     <span>"Goals"</span>
                 </A>
+                <A href="/reviews">
+                    <IconSvg icon=Icon::Reviews/>
+                    <span>"Reviews"</span>
+                </A>
                 <A href="/people" exact=true>
                     <IconSvg icon=Icon::People/>
                     <span>"People"</span>
@@ -65,6 +69,7 @@ fn Navigation(user: CurrentUser) -> impl IntoView {
                     })}
             </nav>
             <div class="side-user">
+                <NotificationBell/>
                 <a class="side-user-link" href=me.clone()>
                     <Avatar name=user.name.clone()/>
                     <span class="side-user-text">
@@ -89,18 +94,43 @@ fn Navigation(user: CurrentUser) -> impl IntoView {
                 <IconSvg icon=Icon::Goals/>
                 <span>"Goals"</span>
             </A>
+            <A href="/reviews">
+                <IconSvg icon=Icon::Reviews/>
+                <span>"Reviews"</span>
+            </A>
             <A href="/people" exact=true>
                 <IconSvg icon=Icon::People/>
                 <span>"People"</span>
-            </A>
-            <A href="/org">
-                <IconSvg icon=Icon::Org/>
-                <span>"Org chart"</span>
             </A>
             <A href=me exact=true>
                 <IconSvg icon=Icon::Person/>
                 <span>"Me"</span>
             </A>
         </nav>
+    }
+}
+
+/// The notification centre's entry: a bell with the unread count, refreshed on every navigation.
+#[component]
+fn NotificationBell() -> impl IntoView {
+    let location = leptos_router::hooks::use_location();
+    let unread = Resource::new(
+        move || location.pathname.get(),
+        |_| crate::api::reviews::unread_notifications(),
+    );
+    let count = move || unread.get().and_then(|r| r.ok()).unwrap_or(0);
+    let label = move || match count() {
+        0 => "Notifications".to_string(),
+        1 => "Notifications, 1 unread".to_string(),
+        n => format!("Notifications, {n} unread"),
+    };
+    view! {
+        <a class="bell" href="/notifications" aria-label=label>
+            <IconSvg icon=Icon::Bell/>
+            <span class="bell-text">"Notifications"</span>
+            <Transition fallback=|| ()>
+                {move || (count() > 0).then(|| view! { <span class="bell-count" aria-hidden="true">{count().min(99)}</span> })}
+            </Transition>
+        </a>
     }
 }

@@ -7,3 +7,4 @@ pub mod goal;
 pub mod icons;
 pub mod layout;
 pub mod person;
+pub mod review;
