@@ -334,23 +334,38 @@ pub(crate) mod support {
         }
     }
 
-    /// Applies one builder change to a template's latest version and saves it (as a new
-    /// version when a cycle uses the latest one). Only HR builds templates.
+    /// The signed-in user if they are HR.
+    pub fn hr() -> AppResult<CurrentUser> {
+        let user = crate::auth::current_user()?;
+        require_hr(&user)?;
+        Ok(user)
+    }
+
+    /// Applies one builder change to a template (see `store::reviews::edit_definition`). Only
+    /// HR builds templates.
     pub async fn edit_template(
         template_id: TemplateId,
         version: i64,
         change: impl FnOnce(&mut TemplateDefinition) -> AppResult<()>,
     ) -> AppResult<()> {
-        let user = crate::auth::current_user()?;
-        require_hr(&user)?;
-        let pool = &state().pool;
-        let latest = store::reviews::latest_version(pool, template_id)
-            .await?
-            .ok_or_else(|| AppError::not_found("That template"))?;
-        let mut definition = latest.definition.clone();
-        change(&mut definition)?;
-        store::reviews::save_definition(pool, template_id, version, &definition, user.id).await?;
+        let user = hr()?;
+        store::reviews::edit_definition(&state().pool, template_id, version, None, change, user.id)
+            .await?;
         Ok(())
+    }
+
+    /// A scale id chosen in the builder must be one of the scales.
+    pub async fn check_scale(pool: &Pool, id: Option<i64>, field: &str) -> AppResult<()> {
+        let Some(id) = id else { return Ok(()) };
+        if store::reviews::scales(pool)
+            .await?
+            .iter()
+            .any(|s| s.id == id)
+        {
+            Ok(())
+        } else {
+            Err(AppError::invalid(field, "Choose a scale from the list."))
+        }
     }
 
     /// How the viewer stands to a reviewee: themselves, somewhere above them, HR.
@@ -420,6 +435,7 @@ pub(crate) mod support {
                 });
             }
         }
+        let counts = store::reviews::review_counts(pool, p.id).await?;
         let mut anonymous = Vec::new();
         for kind in ReviewerType::ALL
             .iter()
@@ -431,7 +447,6 @@ pub(crate) mod support {
                 .filter(|(k, ..)| *k == kind)
                 .map(|(_, _, _, a)| a.clone())
                 .collect();
-            let counts = store::reviews::review_counts(pool, p.id).await?;
             let expected = counts
                 .iter()
                 .find(|(k, ..)| k == kind.as_str())
@@ -695,6 +710,8 @@ pub async fn template_settings(
     use crate::error::AppError;
     crate::api::respond(
         async move {
+            let user = support::hr()?;
+            let pool = &crate::auth::state().pool;
             let name = name.trim().to_string();
             if name.is_empty() || name.chars().count() > 120 {
                 return Err(AppError::invalid(
@@ -712,20 +729,21 @@ pub async fn template_settings(
                 })?),
             };
             let scale = overall_scale_id.trim().parse::<i64>().ok();
-            support::edit_template(template_id, version, |def| {
-                def.overall_scale_id = scale;
-                def.weights_total = total;
-                Ok(())
-            })
-            .await?;
-            let user = crate::auth::current_user()?;
-            crate::store::reviews::rename_template(
-                &crate::auth::state().pool,
+            support::check_scale(pool, scale, "overall_scale_id").await?;
+            crate::store::reviews::edit_definition(
+                pool,
                 template_id,
-                &name,
+                version,
+                Some(&name),
+                |def| {
+                    def.overall_scale_id = scale;
+                    def.weights_total = total;
+                    Ok(())
+                },
                 user.id,
             )
-            .await
+            .await?;
+            Ok(())
         }
         .await,
     )
@@ -740,6 +758,7 @@ pub async fn add_template_section(
     use crate::error::AppError;
     crate::api::respond(
         async move {
+            support::hr()?;
             let title = title.trim().to_string();
             if title.is_empty() || title.chars().count() > 120 {
                 return Err(AppError::invalid(
@@ -767,6 +786,7 @@ pub async fn rename_template_section(
     use crate::error::AppError;
     crate::api::respond(
         async move {
+            support::hr()?;
             let title = title.trim().to_string();
             if title.is_empty() || title.chars().count() > 120 {
                 return Err(AppError::invalid(
@@ -799,6 +819,7 @@ pub async fn add_template_question(
     use crate::error::AppError;
     crate::api::respond(
         async move {
+            support::hr()?;
             let kind = QuestionKind::parse(kind.trim())
                 .ok_or_else(|| AppError::invalid("kind", "Choose the kind of question."))?;
             let prompt = prompt.trim().to_string();
@@ -829,6 +850,7 @@ pub async fn update_template_question(
     use crate::error::AppError;
     crate::api::respond(
         async move {
+            support::hr()?;
             support::edit_template(template_id, version, |def| {
                 let q = def
                     .question_mut(&key)
@@ -852,7 +874,12 @@ pub async fn move_template_item(
     use crate::error::AppError;
     crate::api::respond(
         async move {
-            let step = if direction == "up" { -1 } else { 1 };
+            support::hr()?;
+            let step = match direction.as_str() {
+                "up" => -1,
+                "down" => 1,
+                _ => return Err(AppError::invalid("direction", "Move up or down.")),
+            };
             support::edit_template(template_id, version, |def| {
                 if def.shift(&key, step) {
                     Ok(())
@@ -877,6 +904,7 @@ pub async fn remove_template_item(
     use crate::error::AppError;
     crate::api::respond(
         async move {
+            support::hr()?;
             support::edit_template(template_id, version, |def| {
                 if def.remove(&key) {
                     Ok(())
@@ -1330,11 +1358,10 @@ pub async fn my_reviews() -> AppResult<MyReviewsPage> {
             let mut versions: BTreeMap<i64, crate::store::reviews::TemplateVersion> =
                 BTreeMap::new();
             for (p, cycle_name, state) in store::reviews::reviews_of(pool, user.id).await? {
-                if !versions.contains_key(&p.template_version_id) {
-                    versions.insert(
-                        p.template_version_id,
-                        support::version(pool, p.template_version_id).await?,
-                    );
+                if let std::collections::btree_map::Entry::Vacant(slot) =
+                    versions.entry(p.template_version_id)
+                {
+                    slot.insert(support::version(pool, p.template_version_id).await?);
                 }
                 if state == CycleState::Nomination.as_str() {
                     let cycle = support::cycle(pool, p.cycle_id).await?;
@@ -1369,11 +1396,10 @@ pub async fn my_reviews() -> AppResult<MyReviewsPage> {
             }
             let mut team = Vec::new();
             for (p, cycle_name) in store::reviews::team_participants(pool, user.id).await? {
-                if !versions.contains_key(&p.template_version_id) {
-                    versions.insert(
-                        p.template_version_id,
-                        support::version(pool, p.template_version_id).await?,
-                    );
+                if let std::collections::btree_map::Entry::Vacant(slot) =
+                    versions.entry(p.template_version_id)
+                {
+                    slot.insert(support::version(pool, p.template_version_id).await?);
                 }
                 let cycle = support::cycle(pool, p.cycle_id).await?;
                 if cycle.state == CycleState::Nomination {
@@ -1922,11 +1948,10 @@ pub async fn ratings_csv(
             .unwrap_or_default()
     };
     for (p, email) in store::reviews::export_rows(pool, cycle_id).await? {
-        if !versions.contains_key(&p.template_version_id) {
-            versions.insert(
-                p.template_version_id,
-                support::version(pool, p.template_version_id).await?,
-            );
+        if let std::collections::btree_map::Entry::Vacant(slot) =
+            versions.entry(p.template_version_id)
+        {
+            slot.insert(support::version(pool, p.template_version_id).await?);
         }
         let row = [
             p.person_name.clone(),

@@ -457,7 +457,7 @@ pub fn generate(org: &DemoOrg, seed: u64, today: i64) -> DemoReviews {
                 p.released_at = Some(end * 86_400 + 9 * 3600);
                 p.acknowledged_at = Some((end + 2) * 86_400 + 11 * 3600);
                 p.signed_off_at = Some((end + 4) * 86_400 + 16 * 3600);
-                if person % 3 == 0 {
+                if person.is_multiple_of(3) {
                     p.comment = Some(COMMENTS[person % COMMENTS.len()].to_string());
                 }
             }

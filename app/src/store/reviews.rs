@@ -204,35 +204,68 @@ async fn insert_template(
     Ok(id)
 }
 
-/// Saves an edited definition: over the latest version while no cycle uses it, otherwise as the
-/// next version (the frozen one stays exactly as cycles saw it). Returns the version number.
-pub async fn save_definition(
+/// Applies one builder change to a template's latest version in one transaction (so two
+/// editors' changes compose instead of overwriting each other), and optionally renames it. The
+/// change is written over the latest version while no cycle uses it, otherwise as the next
+/// version (the frozen one stays exactly as cycles saw it); a change that changes nothing writes
+/// nothing. `expected_version` is the version the editor saw: a newer one means their page is
+/// stale. Returns the version number now latest.
+pub async fn edit_definition(
     pool: &Pool,
     template: TemplateId,
     expected_version: i64,
-    definition: &TemplateDefinition,
+    new_name: Option<&str>,
+    change: impl FnOnce(&mut TemplateDefinition) -> AppResult<()>,
     actor: PersonId,
 ) -> AppResult<i64> {
     let mut tx = super::begin_write(pool).await?;
-    let latest: Option<(i64, i64, i64, String)> = sqlx::query_as(
-        "SELECT id, version, frozen, definition FROM template_versions WHERE template_id = $1
-         ORDER BY version DESC LIMIT 1",
+    let latest: Option<(i64, i64, i64, String, String)> = sqlx::query_as(
+        "SELECT v.id, v.version, v.frozen, v.definition, t.name FROM template_versions v
+         JOIN review_templates t ON t.id = v.template_id WHERE v.template_id = $1
+         ORDER BY v.version DESC LIMIT 1",
     )
     .bind(template)
     .fetch_optional(&mut *tx)
     .await
     .map_err(internal)?;
-    let Some((version_id, version, frozen, before)) = latest else {
+    let Some((version_id, version, frozen, before_text, name)) = latest else {
         return Err(AppError::not_found("That template"));
     };
     if version != expected_version {
         return Err(AppError::Conflict(
-            "Someone else changed this template meanwhile. Reload the page to see their change."
+            "This template has a newer version than the page shows. Reload the page to see it."
                 .into(),
         ));
     }
-    let text = serde_json::to_string(definition).unwrap_or_default();
+    let before: TemplateDefinition = serde_json::from_str(&before_text).unwrap_or_default();
+    let mut definition = before.clone();
+    change(&mut definition)?;
     let at = now();
+    if let Some(new_name) = new_name.filter(|n| *n != name) {
+        sqlx::query("UPDATE review_templates SET name = $1 WHERE id = $2")
+            .bind(new_name)
+            .bind(template)
+            .execute(&mut *tx)
+            .await
+            .map_err(|e| {
+                super::on_unique(e, "name", "A template with that name already exists.")
+            })?;
+        audit::record(
+            &mut tx,
+            Some(actor),
+            "template.renamed",
+            "review_template",
+            template,
+            Some(json!({ "name": name })),
+            Some(json!({ "name": new_name })),
+        )
+        .await?;
+    }
+    if definition == before {
+        tx.commit().await.map_err(internal)?;
+        return Ok(version);
+    }
+    let text = serde_json::to_string(&definition).unwrap_or_default();
     let saved_version = if frozen != 0 {
         sqlx::query(
             "INSERT INTO template_versions (template_id, version, definition, frozen, created_at, updated_at)
@@ -256,7 +289,6 @@ pub async fn save_definition(
             .map_err(internal)?;
         version
     };
-    let before: serde_json::Value = serde_json::from_str(&before).unwrap_or_default();
     audit::record(
         &mut tx,
         Some(actor),
@@ -273,42 +305,6 @@ pub async fn save_definition(
     .await?;
     tx.commit().await.map_err(internal)?;
     Ok(saved_version)
-}
-
-pub async fn rename_template(
-    pool: &Pool,
-    template: TemplateId,
-    name: &str,
-    actor: PersonId,
-) -> AppResult<()> {
-    let mut tx = super::begin_write(pool).await?;
-    let before: Option<String> =
-        sqlx::query_scalar("SELECT name FROM review_templates WHERE id = $1")
-            .bind(template)
-            .fetch_optional(&mut *tx)
-            .await
-            .map_err(internal)?;
-    let Some(before) = before else {
-        return Err(AppError::not_found("That template"));
-    };
-    sqlx::query("UPDATE review_templates SET name = $1 WHERE id = $2")
-        .bind(name)
-        .bind(template)
-        .execute(&mut *tx)
-        .await
-        .map_err(|e| super::on_unique(e, "name", "A template with that name already exists."))?;
-    audit::record(
-        &mut tx,
-        Some(actor),
-        "template.renamed",
-        "review_template",
-        template,
-        Some(json!({ "name": before })),
-        Some(json!({ "name": name })),
-    )
-    .await?;
-    tx.commit().await.map_err(internal)?;
-    Ok(())
 }
 
 /// A copy of a template's latest version as a new template.
@@ -934,8 +930,8 @@ pub async fn progress(
     .map_err(internal)
 }
 
-/// Per top-level department: reviewees, nominations still awaiting approval, released,
-/// acknowledged and signed off.
+/// Per top-level department: reviewees, how many have peer reviewers (nominated or
+/// approved), released, acknowledged and signed off.
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct OutcomeCount {
     pub top_department_id: i64,
@@ -1585,7 +1581,7 @@ pub async fn histogram(
          FROM review_participants p LEFT JOIN employees m ON m.id = p.manager_id
          JOIN departments d ON d.id = p.top_department_id {}
          GROUP BY COALESCE({group}, 0), COALESCE({name}, 'No manager'), {EFFECTIVE}
-         ORDER BY 2, 3",
+         ORDER BY 2, 1, 3",
         filter_sql(filter)
     );
     sqlx::query_as(&sql)
