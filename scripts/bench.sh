@@ -4,8 +4,9 @@
 # people directory filtered by department. Prints throughput, p50/p99 latency, the ratios to
 # the static file, and the size of the wasm and JS as served. The seed includes the demo goals
 # (about 4 per person: some 400,000 goals at 100,000 people), for (d) the alignment tree with
-# one company objective open and (e) a manager's team goals page. Appends the results to
-# docs/BENCHMARKS.md.
+# one company objective open and (e) a manager's team goals page; and the demo's open review
+# cycle (every person a reviewee, about 5 reviews each) for (f) HR's calibration page and (g)
+# HR's cycle progress page. Appends the results to docs/BENCHMARKS.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 EMPLOYEES=${BENCH_EMPLOYEES:-100000}
@@ -42,7 +43,12 @@ sign_in() { # local part of the demo email
 }
 COOKIE=$(sign_in employee)
 MANAGER_COOKIE=$(sign_in manager)
-[ -n "$COOKIE" ] && [ -n "$MANAGER_COOKIE" ] || { echo "could not sign in" >&2; exit 1; }
+HR_COOKIE=$(sign_in hr)
+[ -n "$COOKIE" ] && [ -n "$MANAGER_COOKIE" ] && [ -n "$HR_COOKIE" ] || { echo "could not sign in" >&2; exit 1; }
+CYCLES=$(curl -fs -H 'Accept: application/json' -H "Cookie: $HR_COOKIE" --data '' "$BASE/api/review_admin")
+read -r CYCLE REVIEWEES < <(echo "$CYCLES" | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{const c=JSON.parse(s).cycles.find(c=>c.cycle.state==="Writing");console.log(c.cycle.id, c.participants)})')
+CALIBRATION_URL="$BASE/reviews/cycles/$CYCLE/calibration"
+CYCLE_URL="$BASE/reviews/cycles/$CYCLE"
 GOALS=$(curl -fs -H 'Accept: application/json' -H "Cookie: $COOKIE" --data 'open=&search=' "$BASE/api/goal_tree")
 OBJECTIVE=$(echo "$GOALS" | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).nodes[0].Goal.goal.id))')
 TREE_URL="$BASE/goals/tree?open=$OBJECTIVE"
@@ -56,6 +62,10 @@ for url in "$BASE/" "$DEPARTMENT_URL" "$TREE_URL"; do
 done
 code=$(curl -s -o /dev/null -w '%{http_code}' -H "Cookie: $MANAGER_COOKIE" "$TEAM_URL")
 [ "$code" = 200 ] || { echo "$TEAM_URL answered $code" >&2; exit 1; }
+for url in "$CALIBRATION_URL" "$CYCLE_URL"; do
+  code=$(curl -s -o /dev/null -w '%{http_code}' -H "Cookie: $HR_COOKIE" "$url")
+  [ "$code" = 200 ] || { echo "$url answered $code" >&2; exit 1; }
+done
 
 measure() { # name url [cookie]
   local out
@@ -78,6 +88,8 @@ HOME_PAGE=$(measure "(b) home page, signed in" "$BASE/" "$COOKIE")
 PEOPLE=$(measure "(c) people, department filter" "$DEPARTMENT_URL" "$COOKIE")
 TREE=$(measure "(d) alignment tree, one objective open" "$TREE_URL" "$COOKIE")
 TEAM=$(measure "(e) team goals, manager" "$TEAM_URL" "$MANAGER_COOKIE")
+CALIBRATION=$(measure "(f) calibration, HR, $REVIEWEES reviewees" "$CALIBRATION_URL" "$HR_COOKIE")
+CYCLE_PAGE=$(measure "(g) cycle progress, HR, $REVIEWEES reviewees" "$CYCLE_URL" "$HR_COOKIE")
 GOAL_COUNT=$(echo "$SEED_OUT" | sed -n 's/.* \([0-9]*\) goals.*/\1/p' | head -1)
 
 rps() { echo "$1" | cut -d'|' -f2; }
@@ -114,6 +126,8 @@ Seeding $EMPLOYEES employees and ${GOAL_COUNT:-?} goals: **${SEED_SECONDS} s** (
 | $(echo "$PEOPLE" | cut -d'|' -f1) | $(rps "$PEOPLE") | $(echo "$PEOPLE" | cut -d'|' -f3) | $(echo "$PEOPLE" | cut -d'|' -f4) | $(echo "$PEOPLE" | cut -d'|' -f5) | $(ratio "$PEOPLE") |
 | $(echo "$TREE" | cut -d'|' -f1) | $(rps "$TREE") | $(echo "$TREE" | cut -d'|' -f3) | $(echo "$TREE" | cut -d'|' -f4) | $(echo "$TREE" | cut -d'|' -f5) | $(ratio "$TREE") |
 | $(echo "$TEAM" | cut -d'|' -f1) | $(rps "$TEAM") | $(echo "$TEAM" | cut -d'|' -f3) | $(echo "$TEAM" | cut -d'|' -f4) | $(echo "$TEAM" | cut -d'|' -f5) | $(ratio "$TEAM") |
+| $(echo "$CALIBRATION" | cut -d'|' -f1) | $(rps "$CALIBRATION") | $(echo "$CALIBRATION" | cut -d'|' -f3) | $(echo "$CALIBRATION" | cut -d'|' -f4) | $(echo "$CALIBRATION" | cut -d'|' -f5) | $(ratio "$CALIBRATION") |
+| $(echo "$CYCLE_PAGE" | cut -d'|' -f1) | $(rps "$CYCLE_PAGE") | $(echo "$CYCLE_PAGE" | cut -d'|' -f3) | $(echo "$CYCLE_PAGE" | cut -d'|' -f4) | $(echo "$CYCLE_PAGE" | cut -d'|' -f5) | $(ratio "$CYCLE_PAGE") |
 
 Targets: (b) at least 25% of (a).
 

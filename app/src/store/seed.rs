@@ -106,16 +106,24 @@ pub async fn insert(
     ] {
         people::set_role_in(&mut tx, id(person), role, true, None).await?;
     }
-    for person in [
-        a.employee,
-        a.peer,
-        a.manager,
-        a.hr_admin,
-        a.executive,
-        a.admin,
-    ] {
-        accounts::set_password_in(&mut tx, id(person), password).await?;
-    }
+    // Everyone in the demo company signs in with the demo password, so any colleague can be
+    // tried out (the login page lists only the six demo accounts).
+    let rows = (0..org.people.len())
+        .map(|person| {
+            vec![
+                Cell::Int(id(person)),
+                Cell::Text(password.0.clone()),
+                Cell::Int(at),
+            ]
+        })
+        .collect();
+    bulk_insert(
+        &mut tx,
+        "credentials",
+        &["employee_id", "password_hash", "updated_at"],
+        rows,
+    )
+    .await?;
     let goals = crate::domain::demo_goals::generate(org, seed, now().div_euclid(86_400));
     insert_goals(&mut tx, backend, &goals, at).await?;
     let reviews = crate::domain::demo_reviews::generate(org, seed, now().div_euclid(86_400));
