@@ -299,6 +299,26 @@ async fn a_cycle_runs_from_template_to_sign_off_and_peers_stay_anonymous() {
             )
             .await;
         }
+        // The manager cannot make themselves one of the anonymous peers.
+        let manager_text = manager.to_string();
+        let self_peer = call(
+            &app,
+            "/api/decide_peer",
+            Some(&manager_cookie),
+            &[
+                ("participant_id", &participant),
+                ("peer", &manager_text),
+                ("decision", "approve"),
+            ],
+        )
+        .await;
+        assert_eq!(
+            self_peer.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{}",
+            self_peer.body
+        );
+        assert_eq!(invalid_field(&self_peer), "peer");
         ok(&app, "/api/advance_review_cycle", &hr, &[("cycle_id", &c)]).await;
 
         // The self review: bad answers are refused at their question and change nothing.

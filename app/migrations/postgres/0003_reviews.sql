@@ -85,6 +85,7 @@ CREATE TABLE review_participants (
 CREATE INDEX review_participants_cycle_dept ON review_participants(cycle_id, top_department_id, final_rating, proposed_rating);
 CREATE INDEX review_participants_cycle_manager ON review_participants(cycle_id, manager_id);
 CREATE INDEX review_participants_person ON review_participants(person_id);
+CREATE INDEX review_participants_manager ON review_participants(manager_id, cycle_id);
 
 -- Who writes which review of whom. Answers are a JSON object {question key: answer}.
 CREATE TABLE review_assignments (

@@ -455,10 +455,23 @@ pub(crate) mod support {
             if expected == 0 && sets.is_empty() {
                 continue;
             }
-            anonymous.push(AnonymousSection {
-                kind,
-                view: anonymous_view(def, scales, kind, &sets),
-            });
+            let view = if matches!(cycle.state, CycleState::Nomination | CycleState::Writing) {
+                // While reviews still arrive, each new one would change the aggregate and so
+                // could be singled out: nothing anonymous is shown until writing has closed.
+                let noun = kind.label().to_lowercase();
+                AnonymousView::Withheld {
+                    reviewers: sets.len(),
+                    reason: format!(
+                        "{} {noun} review{} submitted so far. Anonymous answers are shown only when at least {} {noun} reviewers have answered, and only after writing has closed, so that nobody can be identified.",
+                        sets.len(),
+                        if sets.len() == 1 { " was" } else { "s were" },
+                        crate::domain::reviews::ANONYMITY_THRESHOLD,
+                    ),
+                }
+            } else {
+                anonymous_view(def, scales, kind, &sets)
+            };
+            anonymous.push(AnonymousSection { kind, view });
         }
         Ok((named, anonymous))
     }
@@ -1238,7 +1251,7 @@ pub async fn calibration(
                 }
             }
             groups.truncate(60);
-            let page = page.unwrap_or(1).max(1);
+            let page = page.unwrap_or(1).clamp(1, 100_000);
             let (rows, total) = store::reviews::calibration_rows(
                 pool,
                 cycle_id,
@@ -1312,6 +1325,12 @@ pub async fn change_final_rating(
             let cycle = support::cycle(pool, p.cycle_id).await?;
             if cycle.state != CycleState::Calibration {
                 return Err(AppError::Conflict("Ratings change only while the cycle is in calibration.".into()));
+            }
+            if p.released_at.is_some() {
+                return Err(AppError::Conflict(format!(
+                    "{}'s results have been released; the rating can no longer change.",
+                    p.person_name
+                )));
             }
             let version = support::version(pool, p.template_version_id).await?;
             let scales = store::reviews::scales(pool).await?;
@@ -1553,6 +1572,11 @@ pub async fn save_review(
                 )));
             }
             let submit = intent == "submit";
+            if submit && cycle.state != CycleState::Writing {
+                return Err(AppError::Conflict(
+                    "Reviews can be submitted once the writing phase opens; your draft is kept.".into(),
+                ));
+            }
             if submit && past_due(&cycle.writing_due, support::today()) {
                 return Err(AppError::Conflict(format!(
                     "The deadline for these reviews was {}; reviews can no longer be submitted. Your draft is kept.",
@@ -1602,7 +1626,14 @@ pub async fn nomination_page(participant_id: ParticipantId) -> AppResult<Nominat
                     id: n.reviewer_id,
                     name: n.name.clone(),
                     title: n.title.clone(),
-                    state: AssignmentState::parse(&n.state),
+                    // Whether an approved peer has written yet is nobody's business here: it
+                    // would tell which answer in the combined view is whose.
+                    state: AssignmentState::parse(&n.state).map(|state| match state {
+                        AssignmentState::Draft | AssignmentState::Submitted => {
+                            AssignmentState::Pending
+                        }
+                        other => other,
+                    }),
                 })
                 .collect();
             for colleague in store::reviews::colleagues(pool, p.person_id, 40).await? {
@@ -1686,12 +1717,35 @@ pub async fn nominate_peers(
                 ));
             }
             for id in &ids {
-                if store::people::card(pool, *id).await?.is_none() {
+                match store::people::card(pool, *id).await? {
+                    Some(card)
+                        if card.status == crate::domain::people::EmploymentStatus::Active => {}
+                    _ => {
+                        return Err(AppError::invalid(
+                            "peers",
+                            "Choose colleagues from the list.",
+                        ))
+                    }
+                }
+                if Some(*id) == p.manager_id {
                     return Err(AppError::invalid(
                         "peers",
-                        "Choose colleagues from the list.",
+                        "Your manager writes the manager review; choose colleagues as peers.",
                     ));
                 }
+            }
+            let nominations = store::reviews::nominations(pool, p.id).await?;
+            if let Some(declined) = nominations
+                .iter()
+                .find(|n| n.state == "declined" && ids.contains(&n.reviewer_id))
+            {
+                return Err(AppError::invalid(
+                    "peers",
+                    format!(
+                        "Your manager declined {}; choose someone else.",
+                        declined.name
+                    ),
+                ));
             }
             store::reviews::nominate(pool, &p, &cycle, &ids).await
         }
@@ -1737,6 +1791,21 @@ pub async fn decide_peer(
                     "peer",
                     "People do not review themselves as peers.",
                 ));
+            }
+            if Some(peer_id) == p.manager_id || peer_id == user.id {
+                return Err(AppError::invalid(
+                    "peer",
+                    "The manager writes the manager review; peers are colleagues.",
+                ));
+            }
+            match store::people::card(pool, peer_id).await? {
+                Some(card) if card.status == crate::domain::people::EmploymentStatus::Active => {}
+                _ => {
+                    return Err(AppError::invalid(
+                        "peer",
+                        "No active person has that e-mail.",
+                    ))
+                }
             }
             store::reviews::decide_nomination(
                 pool,

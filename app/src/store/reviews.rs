@@ -515,6 +515,13 @@ pub async fn launch(pool: &Pool, cycle_id: CycleId, actor: PersonId) -> AppResul
             "This cycle has already been launched.".into(),
         ));
     }
+    if !sqlite {
+        // Rows get explicit ids from MAX(id): nothing else may insert meanwhile.
+        sqlx::query("LOCK TABLE review_participants, review_assignments IN EXCLUSIVE MODE")
+            .execute(&mut *tx)
+            .await
+            .map_err(internal)?;
+    }
     let departments: Vec<(i64, Option<i64>)> =
         sqlx::query_as("SELECT id, parent_id FROM departments")
             .fetch_all(&mut *tx)
@@ -690,8 +697,8 @@ pub async fn launch(pool: &Pool, cycle_id: CycleId, actor: PersonId) -> AppResul
     let first_phase = CycleState::Draft
         .next(cycle.has(ReviewerType::Peer))
         .unwrap_or(CycleState::Writing);
-    sqlx::query("UPDATE review_cycles SET state = $1, launched_at = $2 WHERE id = $3")
-        .bind(first_phase.as_str())
+    claim_phase(&mut tx, cycle_id, CycleState::Draft, first_phase).await?;
+    sqlx::query("UPDATE review_cycles SET launched_at = $1 WHERE id = $2")
         .bind(now())
         .bind(cycle_id)
         .execute(&mut *tx)
@@ -711,6 +718,30 @@ pub async fn launch(pool: &Pool, cycle_id: CycleId, actor: PersonId) -> AppResul
     .await?;
     tx.commit().await.map_err(internal)?;
     Ok(chosen.len())
+}
+
+/// Moves a cycle from `from` to `to` only if it is still in `from`: of two clicks on the same
+/// button, the second finds nothing to move (on PostgreSQL it waits for the first to commit).
+async fn claim_phase(
+    tx: &mut Tx<'_>,
+    cycle_id: CycleId,
+    from: CycleState,
+    to: CycleState,
+) -> AppResult<()> {
+    let moved = sqlx::query("UPDATE review_cycles SET state = $1 WHERE id = $2 AND state = $3")
+        .bind(to.as_str())
+        .bind(cycle_id)
+        .bind(from.as_str())
+        .execute(&mut **tx)
+        .await
+        .map_err(internal)?
+        .rows_affected();
+    if moved == 0 {
+        return Err(AppError::Conflict(
+            "This cycle has just moved on. Reload the page to see where it stands.".into(),
+        ));
+    }
+    Ok(())
 }
 
 /// Who hears about a phase opening, and what they read.
@@ -790,6 +821,7 @@ pub async fn advance(pool: &Pool, cycle_id: CycleId, actor: PersonId) -> AppResu
         .next(cycle.has(ReviewerType::Peer))
         .ok_or_else(|| AppError::Conflict("This cycle is closed.".into()))?;
     let at = now();
+    claim_phase(&mut tx, cycle_id, cycle.state, next).await?;
     match next {
         CycleState::Writing => {
             sqlx::query("UPDATE review_assignments SET state = 'pending' WHERE cycle_id = $1 AND state = 'nominated'")
@@ -803,8 +835,7 @@ pub async fn advance(pool: &Pool, cycle_id: CycleId, actor: PersonId) -> AppResu
         }
         _ => {}
     }
-    sqlx::query("UPDATE review_cycles SET state = $1, closed_at = $2 WHERE id = $3")
-        .bind(next.as_str())
+    sqlx::query("UPDATE review_cycles SET closed_at = $1 WHERE id = $2")
         .bind((next == CycleState::Closed).then_some(at))
         .bind(cycle_id)
         .execute(&mut *tx)
@@ -1400,26 +1431,38 @@ pub async fn participant(pool: &Pool, id: ParticipantId) -> AppResult<Option<Par
         .map_err(internal)
 }
 
+#[derive(sqlx::FromRow)]
+struct ParticipantInCycle {
+    #[sqlx(flatten)]
+    participant: ParticipantRow,
+    cycle_name: String,
+    cycle_state: String,
+}
+
+fn participant_in_cycle_select() -> String {
+    PARTICIPANT_SELECT.replace(
+        "SELECT p.id,",
+        "SELECT c.name AS cycle_name, c.state AS cycle_state, p.id,",
+    )
+}
+
 /// The cycles a person was reviewed in, newest first: (participant, cycle name, cycle state).
 pub async fn reviews_of(
     pool: &Pool,
     person: PersonId,
 ) -> AppResult<Vec<(ParticipantRow, String, String)>> {
-    let rows = sqlx::query_as::<_, ParticipantRow>(&format!(
-        "{PARTICIPANT_SELECT} JOIN review_cycles c ON c.id = p.cycle_id
-         WHERE p.person_id = $1 AND c.state <> 'draft' ORDER BY c.starts_on DESC, c.id DESC"
+    let rows = sqlx::query_as::<_, ParticipantInCycle>(&format!(
+        "{} JOIN review_cycles c ON c.id = p.cycle_id
+         WHERE p.person_id = $1 AND c.state <> 'draft' ORDER BY c.starts_on DESC, c.id DESC",
+        participant_in_cycle_select()
     ))
     .bind(person)
     .fetch_all(pool)
     .await
     .map_err(internal)?;
-    let cycles = cycles(pool).await?;
     Ok(rows
         .into_iter()
-        .filter_map(|r| {
-            let (c, _) = cycles.iter().find(|(c, _)| c.id == r.cycle_id)?;
-            Some((r, c.name.clone(), c.state.as_str().to_string()))
-        })
+        .map(|r| (r.participant, r.cycle_name, r.cycle_state))
         .collect())
 }
 
@@ -1428,26 +1471,18 @@ pub async fn team_participants(
     pool: &Pool,
     manager: PersonId,
 ) -> AppResult<Vec<(ParticipantRow, String)>> {
-    let rows: Vec<ParticipantRow> = sqlx::query_as::<_, ParticipantRow>(&format!(
-        "{PARTICIPANT_SELECT} JOIN review_cycles c ON c.id = p.cycle_id
-         WHERE p.manager_id = $1 AND c.state NOT IN ('draft', 'closed') ORDER BY c.starts_on DESC, e.name"
+    let rows = sqlx::query_as::<_, ParticipantInCycle>(&format!(
+        "{} JOIN review_cycles c ON c.id = p.cycle_id
+         WHERE p.manager_id = $1 AND c.state NOT IN ('draft', 'closed') ORDER BY c.starts_on DESC, e.name",
+        participant_in_cycle_select()
     ))
     .bind(manager)
     .fetch_all(pool)
     .await
     .map_err(internal)?;
-    let cycles = cycles(pool).await?;
     Ok(rows
         .into_iter()
-        .filter_map(|r| {
-            let name = cycles
-                .iter()
-                .find(|(c, _)| c.id == r.cycle_id)?
-                .0
-                .name
-                .clone();
-            Some((r, name))
-        })
+        .map(|r| (r.participant, r.cycle_name))
         .collect())
 }
 
@@ -1543,8 +1578,12 @@ pub struct CalibrationFilter {
     pub within_org_of: Option<PersonId>,
 }
 
-/// The effective rating: the calibrated one, else the manager's proposal rounded.
-const EFFECTIVE: &str = "COALESCE(p.final_rating, CAST(ROUND(p.proposed_rating) AS BIGINT))";
+/// The effective rating: the calibrated one, else the manager's proposal rounded half up, as
+/// Rust's `f64::round` does. Proposals have two decimals, so they are rounded in hundredths
+/// (exact in both databases) and then by integer division: PostgreSQL's ROUND on doubles
+/// rounds ties to even, and SQLite has no FLOOR without its math extension.
+const EFFECTIVE: &str =
+    "COALESCE(p.final_rating, (CAST(ROUND(p.proposed_rating * 100) AS BIGINT) + 50) / 100)";
 
 fn filter_sql(filter: &CalibrationFilter) -> String {
     let mut sql = String::from(" WHERE p.cycle_id = $1");

@@ -49,6 +49,7 @@ enum Status {
     Saving,
     Offline,
     Restored,
+    Failed(String),
 }
 
 impl Status {
@@ -60,15 +61,16 @@ impl Status {
             Status::Saving => "Saving…".into(),
             Status::Offline => "Not saved to the server yet (no connection). Your answers are kept on this device and saved when the connection is back.".into(),
             Status::Restored => "Restored answers this device had not yet saved; saving…".into(),
+            Status::Failed(message) => format!("Not saved: {message}"),
         }
     }
 }
 
-/// The device-side copy of a draft: the answers and when they were typed (unix ms).
+/// The device-side copy of a draft: the answers, and the server save they were typed over.
 #[derive(serde::Serialize, serde::Deserialize)]
 struct LocalDraft {
     answers: Answers,
-    at_ms: f64,
+    base: Option<i64>,
 }
 
 #[cfg(feature = "hydrate")]
@@ -89,15 +91,6 @@ mod device {
             let _ = s.remove_item(key);
         }
     }
-    pub fn now_ms() -> f64 {
-        js_sys_now()
-    }
-    fn js_sys_now() -> f64 {
-        web_sys::window()
-            .and_then(|w| w.performance())
-            .map(|p| p.time_origin() + p.now())
-            .unwrap_or(0.0)
-    }
 }
 
 #[cfg(not(feature = "hydrate"))]
@@ -107,9 +100,6 @@ mod device {
     }
     pub fn store(_: &str, _: &str) {}
     pub fn remove(_: &str) {}
-    pub fn now_ms() -> f64 {
-        0.0
-    }
 }
 
 #[component]
@@ -160,23 +150,56 @@ fn Writer(page: WritePage) -> impl IntoView {
         None => Status::NotStarted,
     });
 
+    // The server's saved_at the answers on this page build on: a device copy is restored only
+    // if the server has not saved anything since (so another device's work is never undone,
+    // whatever this device's clock says).
+    let base = RwSignal::new(page.saved_at);
+    // One save at a time; a change made meanwhile is saved when the running one returns.
+    let in_flight = RwSignal::new(false);
+
     let autosave = {
         let storage_key = storage_key.clone();
         Callback::new(move |_: ()| {
-            let snapshot = answers.get_untracked();
-            let ticket = edits.get_untracked();
-            let storage_key = storage_key.clone();
+            // Every signal may be gone once the person has left the page: do nothing then.
+            let (Some(snapshot), Some(ticket), Some(busy)) = (
+                answers.try_get_untracked(),
+                edits.try_get_untracked(),
+                in_flight.try_get_untracked(),
+            ) else {
+                return;
+            };
+            if busy {
+                return;
+            }
+            in_flight.set(true);
             status.set(Status::Saving);
+            let storage_key = storage_key.clone();
             leptos::task::spawn_local(async move {
-                match save_review(id, Some(snapshot.into_iter().collect()), "save".into()).await {
+                let result =
+                    save_review(id, Some(snapshot.into_iter().collect()), "save".into()).await;
+                if in_flight.try_set(false).is_some() {
+                    return;
+                }
+                let latest = edits.try_get_untracked().unwrap_or(ticket);
+                if latest != ticket {
+                    // Changed meanwhile: the effect below saves again now that this one is done.
+                    status.try_set(Status::Unsaved);
+                }
+                match result {
                     Ok(Saved { saved_at, .. }) => {
-                        if edits.get_untracked() == ticket {
+                        base.try_set(Some(saved_at));
+                        if latest == ticket {
                             device::remove(&storage_key);
-                            status.set(Status::Saved(saved_at));
+                            status.try_set(Status::Saved(saved_at));
                         }
                     }
-                    Err(AppError::Transport(_)) => status.set(Status::Offline),
-                    Err(other) => save.value().set(Some(Err(other))),
+                    Err(AppError::Transport(_)) => {
+                        status.try_set(Status::Offline);
+                    }
+                    Err(other) => {
+                        status.try_set(Status::Failed(other.to_string()));
+                        save.value().try_set(Some(Err(other)));
+                    }
                 }
             });
         })
@@ -194,7 +217,7 @@ fn Writer(page: WritePage) -> impl IntoView {
             });
             let draft = LocalDraft {
                 answers: answers.get_untracked(),
-                at_ms: device::now_ms(),
+                base: base.get_untracked(),
             };
             if let Ok(text) = serde_json::to_string(&draft) {
                 device::store(&storage_key, &text);
@@ -204,7 +227,7 @@ fn Writer(page: WritePage) -> impl IntoView {
             edits.set(ticket);
             set_timeout(
                 move || {
-                    if edits.get_untracked() == ticket {
+                    if edits.try_get_untracked() == Some(ticket) {
                         autosave.run(());
                     }
                 },
@@ -212,12 +235,21 @@ fn Writer(page: WritePage) -> impl IntoView {
             );
         })
     };
+    // A change made while a save was running: once it returns, save again.
+    Effect::new(move |_| {
+        if !in_flight.get()
+            && edits.get_untracked() > 0
+            && status.get_untracked() == Status::Unsaved
+        {
+            autosave.run(());
+        }
+    });
 
     // In the browser: answers this device kept but the server never got (a closed tab, a lost
     // connection) come back and are saved.
     {
         let storage_key = storage_key.clone();
-        let saved_ms = page.saved_at.map(|s| s as f64 * 1000.0).unwrap_or(0.0);
+        let server_saved = page.saved_at;
         let server_answers = page.answers.clone();
         Effect::new(move |_| {
             let Some(local) = device::load(&storage_key)
@@ -225,7 +257,7 @@ fn Writer(page: WritePage) -> impl IntoView {
             else {
                 return;
             };
-            if local.at_ms > saved_ms && local.answers != server_answers {
+            if local.base == server_saved && local.answers != server_answers {
                 answers.set(local.answers);
                 restored.update(|r| *r += 1);
                 status.set(Status::Restored);
@@ -240,7 +272,7 @@ fn Writer(page: WritePage) -> impl IntoView {
         if status.get() == Status::Offline {
             set_timeout(
                 move || {
-                    if status.get_untracked() == Status::Offline {
+                    if status.try_get_untracked() == Some(Status::Offline) {
                         autosave.run(());
                     }
                 },
@@ -253,6 +285,7 @@ fn Writer(page: WritePage) -> impl IntoView {
         Effect::new(move |_| {
             if let Some(Ok(saved)) = save.value().get() {
                 device::remove(&storage_key);
+                base.set(Some(saved.saved_at));
                 status.set(Status::Saved(saved.saved_at));
             }
         });
