@@ -21,7 +21,7 @@ export default defineConfig({
   workers: 1,
   retries: 0,
   reporter: [['list']],
-  use: { baseURL, trace: 'off', launchOptions: chromium },
+  use: { baseURL, trace: 'off', actionTimeout: 15_000, navigationTimeout: 30_000, launchOptions: chromium },
   projects: [
     {
       name: 'phone',

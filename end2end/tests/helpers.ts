@@ -5,10 +5,10 @@ export async function hydrated(page: Page) {
   await expect(page.locator('html[data-hydrated="true"]')).toHaveCount(1);
 }
 
-/** Saves a full-page screenshot into the test output, named by role and viewport. */
-export async function screenshot(page: Page, testInfo: TestInfo, name: string) {
+/** Saves a screenshot (the full page unless it is too long to capture) into the test output. */
+export async function screenshot(page: Page, testInfo: TestInfo, name: string, fullPage = true) {
   const path = testInfo.outputPath(`${name}-${testInfo.project.name}.png`);
-  await page.screenshot({ path, fullPage: true });
+  await page.screenshot({ path, fullPage });
   await testInfo.attach(name, { path, contentType: 'image/png' });
 }
 
