@@ -1106,3 +1106,81 @@ async fn the_demo_company_has_a_completed_and_an_open_cycle_for_every_role() {
         db.cleanup().await;
     }
 }
+
+#[tokio::test]
+async fn one_division_can_have_its_own_template() {
+    for db in TestDb::all().await {
+        let app = db.app(true);
+        let hr = login_as(&app, "hr").await;
+        let employee = db.id_of(db.org.accounts.employee);
+        let mut division = scalar(
+            &db,
+            &format!("SELECT department_id FROM employees WHERE id = {employee}"),
+        )
+        .await;
+        while let Some(parent) = sqlx::query_scalar::<_, Option<i64>>(&format!(
+            "SELECT parent_id FROM departments WHERE id = {division}"
+        ))
+        .fetch_one(&db.pool)
+        .await
+        .unwrap()
+        {
+            division = parent;
+        }
+        let template = build_template(&app, &db, &hr).await.to_string();
+        let division_text = division.to_string();
+        let mut fields = cycle_fields("Two templates", "1", &division_text, "2099-01-20");
+        fields.retain(|(k, _)| {
+            !k.starts_with("cycle[scope]") && !k.starts_with("cycle[department_id]")
+        });
+        fields.push(("cycle[scope]", "all"));
+        let half = call(
+            &app,
+            "/api/create_review_cycle",
+            Some(&hr),
+            &[
+                fields.clone(),
+                vec![("cycle[group_department_id]", division_text.as_str())],
+            ]
+            .concat(),
+        )
+        .await;
+        assert_eq!(
+            invalid_field(&half),
+            "cycle[group_template_id]",
+            "{}",
+            half.body
+        );
+        fields.push(("cycle[group_department_id]", &division_text));
+        fields.push(("cycle[group_template_id]", &template));
+        ok(&app, "/api/create_review_cycle", &hr, &fields).await;
+        let c = scalar(
+            &db,
+            "SELECT id FROM review_cycles WHERE name = 'Two templates'",
+        )
+        .await
+        .to_string();
+        ok(&app, "/api/advance_review_cycle", &hr, &[("cycle_id", &c)]).await;
+        let theirs = scalar(&db, &format!("SELECT template_version_id FROM review_participants WHERE cycle_id = {c} AND person_id = {employee}")).await;
+        let engineering = scalar(
+            &db,
+            &format!("SELECT v.id FROM template_versions v WHERE v.template_id = {template}"),
+        )
+        .await;
+        assert_eq!(
+            theirs, engineering,
+            "the division's people get its template"
+        );
+        assert_eq!(scalar(&db, &format!("SELECT COUNT(*) FROM review_participants WHERE cycle_id = {c} AND top_department_id <> {division} AND template_version_id = 1")).await,
+            scalar(&db, &format!("SELECT COUNT(*) FROM review_participants WHERE cycle_id = {c} AND top_department_id <> {division}")).await);
+        assert_eq!(
+            scalar(
+                &db,
+                &format!("SELECT frozen FROM template_versions WHERE id = {engineering}")
+            )
+            .await,
+            1
+        );
+        db.cleanup().await;
+    }
+}

@@ -61,6 +61,8 @@ pub struct BuilderPage {
 pub struct CycleFormData {
     pub templates: Vec<TemplateItem>,
     pub departments: Vec<(i64, String)>,
+    /// The top-level departments, which may get a template of their own.
+    pub top_departments: Vec<(i64, String)>,
     pub periods: Vec<(i64, String)>,
 }
 
@@ -975,17 +977,20 @@ pub async fn cycle_form_options() -> AppResult<CycleFormData> {
                 .iter()
                 .map(|t| support::template_item(t, &scales))
                 .collect();
-            let departments = store::departments::all(pool)
-                .await?
-                .into_iter()
-                .map(|d| (d.id, d.name))
+            let all = store::departments::all(pool).await?;
+            let top_departments = all
+                .iter()
+                .filter(|d| d.parent_id.is_none())
+                .map(|d| (d.id, d.name.clone()))
                 .collect();
+            let departments = all.into_iter().map(|d| (d.id, d.name)).collect();
             let periods = store::goals::periods(pool)
                 .await?
                 .into_iter()
                 .map(|p| (p.id, p.name))
                 .collect();
             Ok(CycleFormData {
+                top_departments,
                 templates,
                 departments,
                 periods,
@@ -1037,8 +1042,42 @@ pub async fn create_review_cycle(cycle: CycleForm) -> AppResult<()> {
                     ));
                 }
             }
+            let group = match input.group {
+                Some((department, template_id)) => {
+                    let top = store::departments::all(pool)
+                        .await?
+                        .into_iter()
+                        .any(|d| d.id == department && d.parent_id.is_none());
+                    if !top {
+                        return Err(AppError::invalid(
+                            "cycle[group_department_id]",
+                            "Choose a top-level department from the list.",
+                        ));
+                    }
+                    let version = store::reviews::latest_version(pool, template_id)
+                        .await?
+                        .ok_or_else(|| {
+                            AppError::invalid(
+                                "cycle[group_template_id]",
+                                "Choose a template from the list.",
+                            )
+                        })?;
+                    if let Some(first) =
+                        crate::domain::reviews::template_problems(&version.definition, &scales)
+                            .first()
+                    {
+                        return Err(AppError::invalid(
+                            "cycle[group_template_id]",
+                            format!("This template cannot be used yet: {}", first.message),
+                        ));
+                    }
+                    Some((department, version.version_id))
+                }
+                None => None,
+            };
             let id =
-                store::reviews::create_cycle(pool, &input, template.version_id, user.id).await?;
+                store::reviews::create_cycle(pool, &input, template.version_id, group, user.id)
+                    .await?;
             leptos_axum::redirect(&format!("/reviews/cycles/{id}"));
             Ok(())
         }

@@ -953,6 +953,11 @@ pub struct CycleForm {
     /// "value=percent" per line, e.g. "1=5".
     #[serde(default)]
     pub target_distribution: String,
+    /// A different template for the people of one top-level department (both or neither).
+    #[serde(default)]
+    pub group_department_id: String,
+    #[serde(default)]
+    pub group_template_id: String,
 }
 
 /// A cycle form that passed validation (the template is resolved by the caller).
@@ -975,6 +980,8 @@ pub struct CycleInput {
     pub calibration_due: String,
     pub release_due: String,
     pub target_distribution: BTreeMap<i64, f64>,
+    /// (top-level department, template) for a group with its own template.
+    pub group: Option<(i64, i64)>,
 }
 
 fn date_field(
@@ -1157,10 +1164,31 @@ pub fn parse_cycle(form: &CycleForm) -> Result<CycleInput, Vec<FieldError>> {
             format!("The target percentages add up to {total}, not 100."),
         ));
     }
+    let group_department = form.group_department_id.trim().parse::<i64>().ok();
+    let group_template = form.group_template_id.trim().parse::<i64>().ok();
+    let group = match (group_department, group_template) {
+        (Some(d), Some(t)) => Some((d, t)),
+        (Some(_), None) => {
+            errors.push(FieldError::new(
+                "cycle[group_template_id]",
+                "Choose the template for that department, or no department.",
+            ));
+            None
+        }
+        (None, Some(_)) => {
+            errors.push(FieldError::new(
+                "cycle[group_department_id]",
+                "Choose the department that uses this template.",
+            ));
+            None
+        }
+        (None, None) => None,
+    };
     if !errors.is_empty() {
         return Err(errors);
     }
     Ok(CycleInput {
+        group,
         name,
         starts_on: starts_on.unwrap_or_default(),
         ends_on: ends_on.unwrap_or_default(),

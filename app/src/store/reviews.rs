@@ -430,6 +430,7 @@ pub async fn create_cycle(
     pool: &Pool,
     input: &CycleInput,
     template_version: VersionId,
+    group: Option<(DepartmentId, VersionId)>,
     actor: PersonId,
 ) -> AppResult<CycleId> {
     let mut tx = super::begin_write(pool).await?;
@@ -463,6 +464,17 @@ pub async fn create_cycle(
     .fetch_one(&mut *tx)
     .await
     .map_err(|e| super::on_unique(e, "cycle[name]", "A cycle with that name already exists."))?;
+    if let Some((department, version)) = group {
+        sqlx::query(
+            "INSERT INTO cycle_templates (cycle_id, department_id, template_version_id) VALUES ($1, $2, $3)",
+        )
+        .bind(id)
+        .bind(department)
+        .bind(version)
+        .execute(&mut *tx)
+        .await
+        .map_err(internal)?;
+    }
     audit::record(
         &mut tx,
         Some(actor),

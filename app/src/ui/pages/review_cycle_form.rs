@@ -93,6 +93,12 @@ fn CycleFields(data: CycleFormData, error: Signal<Option<AppError>>) -> impl Int
         .map(|(id, name)| (id.to_string(), name.clone()))
         .collect();
     let departments = data.departments.clone();
+    let top_departments: Vec<(String, String)> = data
+        .top_departments
+        .iter()
+        .map(|(id, name)| (id.to_string(), name.clone()))
+        .collect();
+    let group_templates = templates.clone();
     let reviewers_error = field_error(error, "cycle[reviewer_types]");
     let anonymous_error = field_error(error, "cycle[anonymous]");
     let scope_error = field_error(error, "cycle[scope]");
@@ -128,6 +134,22 @@ fn CycleFields(data: CycleFormData, error: Signal<Option<AppError>>) -> impl Int
                         }
                         .into_any()
                     }}
+                </div>
+                <div>
+                    <SelectField
+                        label="A different template for one division (optional)"
+                        name="cycle[group_department_id]"
+                        options=top_departments
+                        placeholder="No: everyone gets the template above"
+                        error=field_error(error, "cycle[group_department_id]")
+                    />
+                    <SelectField
+                        label="That division's template"
+                        name="cycle[group_template_id]"
+                        options=group_templates
+                        placeholder="Choose a template"
+                        error=field_error(error, "cycle[group_template_id]")
+                    />
                 </div>
                 <div>
                     <SelectField
