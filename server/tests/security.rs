@@ -269,7 +269,11 @@ async fn passwords_are_stored_as_argon2id_with_owasp_parameters() {
         .fetch_all(&db.pool)
         .await
         .unwrap();
-    assert_eq!(hashes.len(), 6, "one per demo account");
+    assert_eq!(
+        hashes.len(),
+        SMALL_COMPANY,
+        "one per person in the demo company"
+    );
     for hash in hashes {
         assert!(
             hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"),
