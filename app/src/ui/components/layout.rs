@@ -110,16 +110,22 @@ fn Navigation(user: CurrentUser) -> impl IntoView {
     }
 }
 
-/// The notification centre's entry: a bell with the unread count, refreshed on every navigation.
+/// The notification centre's entry: a bell with the unread count, fetched in the browser after
+/// every navigation. A plain signal rather than a resource, so it never holds up a page's
+/// loading (it is not part of any page's data).
 #[component]
 fn NotificationBell() -> impl IntoView {
     let location = leptos_router::hooks::use_location();
-    let unread = Resource::new(
-        move || location.pathname.get(),
-        |_| crate::api::reviews::unread_notifications(),
-    );
-    let count = move || unread.get().and_then(|r| r.ok()).unwrap_or(0);
-    let label = move || match count() {
+    let count = RwSignal::new(0_i64);
+    Effect::new(move |_| {
+        location.pathname.track();
+        leptos::task::spawn_local(async move {
+            if let Ok(n) = crate::api::reviews::unread_notifications().await {
+                count.try_set(n);
+            }
+        });
+    });
+    let label = move || match count.get() {
         0 => "Notifications".to_string(),
         1 => "Notifications, 1 unread".to_string(),
         n => format!("Notifications, {n} unread"),
@@ -128,9 +134,7 @@ fn NotificationBell() -> impl IntoView {
         <a class="bell" href="/notifications" aria-label=label>
             <IconSvg icon=Icon::Bell/>
             <span class="bell-text">"Notifications"</span>
-            <Transition fallback=|| ()>
-                {move || (count() > 0).then(|| view! { <span class="bell-count" aria-hidden="true">{count().min(99)}</span> })}
-            </Transition>
+            {move || (count.get() > 0).then(|| view! { <span class="bell-count" aria-hidden="true">{count.get().min(99)}</span> })}
         </a>
     }
 }
