@@ -593,12 +593,11 @@ pub(crate) mod support {
 
 #[server(prefix = "/api", endpoint = "review_admin")]
 pub async fn review_admin() -> AppResult<ReviewAdminPage> {
-    use crate::auth::{current_user, state};
+    use crate::auth::state;
     use crate::store;
     crate::api::respond(
         async move {
-            let user = current_user()?;
-            support::require_hr(&user)?;
+            support::hr()?;
             let pool = &state().pool;
             let scales = store::reviews::scales(pool).await?;
             let templates = store::reviews::templates(pool)
@@ -627,12 +626,11 @@ pub async fn review_admin() -> AppResult<ReviewAdminPage> {
 /// HR adds a rating scale: a name and one point per line ("Label: description").
 #[server(prefix = "/api", endpoint = "create_rating_scale")]
 pub async fn create_rating_scale(name: String, points: String) -> AppResult<()> {
-    use crate::auth::{current_user, state};
+    use crate::auth::state;
     use crate::error::AppError;
     crate::api::respond(
         async move {
-            let user = current_user()?;
-            support::require_hr(&user)?;
+            let user = support::hr()?;
             let (name, points) =
                 crate::domain::reviews::parse_scale(&name, &points).map_err(AppError::Invalid)?;
             crate::store::reviews::create_scale(&state().pool, &name, &points, user.id).await?;
@@ -645,12 +643,11 @@ pub async fn create_rating_scale(name: String, points: String) -> AppResult<()> 
 /// HR starts a template and opens the builder.
 #[server(prefix = "/api", endpoint = "create_review_template")]
 pub async fn create_review_template(name: String, scale_id: String) -> AppResult<()> {
-    use crate::auth::{current_user, state};
+    use crate::auth::state;
     use crate::error::AppError;
     crate::api::respond(
         async move {
-            let user = current_user()?;
-            support::require_hr(&user)?;
+            let user = support::hr()?;
             let pool = &state().pool;
             let name = name.trim();
             if name.is_empty() || name.chars().count() > 120 {
@@ -686,13 +683,12 @@ pub async fn create_review_template(name: String, scale_id: String) -> AppResult
 
 #[server(prefix = "/api", endpoint = "template_builder")]
 pub async fn template_builder(template_id: TemplateId) -> AppResult<BuilderPage> {
-    use crate::auth::{current_user, state};
+    use crate::auth::state;
     use crate::error::AppError;
     use crate::store;
     crate::api::respond(
         async move {
-            let user = current_user()?;
-            support::require_hr(&user)?;
+            support::hr()?;
             let pool = &state().pool;
             let latest = store::reviews::latest_version(pool, template_id)
                 .await?
@@ -935,12 +931,11 @@ pub async fn remove_template_item(
 
 #[server(prefix = "/api", endpoint = "duplicate_review_template")]
 pub async fn duplicate_review_template(template_id: TemplateId, name: String) -> AppResult<()> {
-    use crate::auth::{current_user, state};
+    use crate::auth::state;
     use crate::error::AppError;
     crate::api::respond(
         async move {
-            let user = current_user()?;
-            support::require_hr(&user)?;
+            let user = support::hr()?;
             let name = name.trim();
             if name.is_empty() || name.chars().count() > 120 {
                 return Err(AppError::invalid(
@@ -964,12 +959,11 @@ pub async fn duplicate_review_template(template_id: TemplateId, name: String) ->
 
 #[server(prefix = "/api", endpoint = "cycle_form_options")]
 pub async fn cycle_form_options() -> AppResult<CycleFormData> {
-    use crate::auth::{current_user, state};
+    use crate::auth::state;
     use crate::store;
     crate::api::respond(
         async move {
-            let user = current_user()?;
-            support::require_hr(&user)?;
+            support::hr()?;
             let pool = &state().pool;
             let scales = store::reviews::scales(pool).await?;
             let templates = store::reviews::templates(pool)
@@ -1003,13 +997,12 @@ pub async fn cycle_form_options() -> AppResult<CycleFormData> {
 /// HR sets up a cycle (a draft until launched).
 #[server(prefix = "/api", endpoint = "create_review_cycle")]
 pub async fn create_review_cycle(cycle: CycleForm) -> AppResult<()> {
-    use crate::auth::{current_user, state};
+    use crate::auth::state;
     use crate::error::AppError;
     use crate::store;
     crate::api::respond(
         async move {
-            let user = current_user()?;
-            support::require_hr(&user)?;
+            let user = support::hr()?;
             let pool = &state().pool;
             let input = crate::domain::reviews::parse_cycle(&cycle).map_err(AppError::Invalid)?;
             let template = store::reviews::latest_version(pool, input.template_id)
@@ -1088,13 +1081,12 @@ pub async fn create_review_cycle(cycle: CycleForm) -> AppResult<()> {
 /// HR's cycle page: phase, deadlines, completion by phase and department.
 #[server(prefix = "/api", endpoint = "review_cycle")]
 pub async fn review_cycle(cycle_id: CycleId) -> AppResult<CyclePage> {
-    use crate::auth::{current_user, state};
+    use crate::auth::state;
     use crate::domain::reviews::past_due;
     use crate::store;
     crate::api::respond(
         async move {
-            let user = current_user()?;
-            support::require_hr(&user)?;
+            support::hr()?;
             let pool = &state().pool;
             let cycle = support::cycle(pool, cycle_id).await?;
             let version = support::version(pool, cycle.template_version_id).await?;
@@ -1163,12 +1155,11 @@ pub async fn review_cycle(cycle_id: CycleId) -> AppResult<CyclePage> {
 /// Launches a draft cycle, or moves a launched one to its next phase.
 #[server(prefix = "/api", endpoint = "advance_review_cycle")]
 pub async fn advance_review_cycle(cycle_id: CycleId) -> AppResult<()> {
-    use crate::auth::{current_user, state};
+    use crate::auth::state;
     use crate::store;
     crate::api::respond(
         async move {
-            let user = current_user()?;
-            support::require_hr(&user)?;
+            let user = support::hr()?;
             let pool = &state().pool;
             let cycle = support::cycle(pool, cycle_id).await?;
             if cycle.state == CycleState::Draft {
@@ -1185,11 +1176,10 @@ pub async fn advance_review_cycle(cycle_id: CycleId) -> AppResult<()> {
 /// Releases one top-level department's results (during calibration).
 #[server(prefix = "/api", endpoint = "release_review_results")]
 pub async fn release_review_results(cycle_id: CycleId, department_id: i64) -> AppResult<usize> {
-    use crate::auth::{current_user, state};
+    use crate::auth::state;
     crate::api::respond(
         async move {
-            let user = current_user()?;
-            support::require_hr(&user)?;
+            let user = support::hr()?;
             crate::store::reviews::release_department(
                 &state().pool,
                 cycle_id,
@@ -1205,12 +1195,11 @@ pub async fn release_review_results(cycle_id: CycleId, department_id: i64) -> Ap
 /// Reminds everyone with a review still to write; returns how many people.
 #[server(prefix = "/api", endpoint = "remind_reviewers")]
 pub async fn remind_reviewers(cycle_id: CycleId) -> AppResult<usize> {
-    use crate::auth::{current_user, state};
+    use crate::auth::state;
     use crate::error::AppError;
     crate::api::respond(
         async move {
-            let user = current_user()?;
-            support::require_hr(&user)?;
+            let user = support::hr()?;
             let pool = &state().pool;
             let cycle = support::cycle(pool, cycle_id).await?;
             if !matches!(cycle.state, CycleState::Nomination | CycleState::Writing) {
@@ -1932,13 +1921,12 @@ pub async fn print_reviews(
     cycle_id: CycleId,
     department: Option<i64>,
 ) -> AppResult<Vec<ResultPage>> {
-    use crate::auth::{current_user, state};
+    use crate::auth::state;
     use crate::store;
     use crate::store::reviews::CalibrationFilter;
     crate::api::respond(
         async move {
-            let user = current_user()?;
-            support::require_hr(&user)?;
+            let user = support::hr()?;
             let pool = &state().pool;
             support::cycle(pool, cycle_id).await?;
             let filter = CalibrationFilter {
