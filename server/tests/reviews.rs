@@ -31,6 +31,64 @@ fn invalid_field(reply: &Reply) -> String {
         .to_string()
 }
 
+/// The tallies that triggers keep for HR's pages (migration 0004) equal a fresh count of the
+/// participants and assignments, table by table, in both directions.
+async fn assert_tallies_match(db: &TestDb) {
+    const EFFECTIVE: &str =
+        "COALESCE(p.final_rating, (CAST(ROUND(p.proposed_rating * 100) AS BIGINT) + 50) / 100, 0)";
+    let state = |s: &str| format!("SUM(CASE WHEN a.state = '{s}' THEN 1 ELSE 0 END)");
+    let checks = [
+        (
+            "review_kind_tallies",
+            "SELECT cycle_id, top_department_id, kind, nominated, declined, pending, draft, submitted
+             FROM review_kind_tallies WHERE nominated <> 0 OR declined <> 0 OR pending <> 0 OR draft <> 0 OR submitted <> 0".to_string(),
+            format!(
+                "SELECT a.cycle_id, p.top_department_id, a.kind, {}, {}, {}, {}, {}
+                 FROM review_assignments a JOIN review_participants p ON p.id = a.participant_id
+                 GROUP BY a.cycle_id, p.top_department_id, a.kind",
+                state("nominated"), state("declined"), state("pending"), state("draft"), state("submitted")
+            ),
+        ),
+        (
+            "review_division_tallies",
+            "SELECT cycle_id, top_department_id, rating, participants, with_peers, released, acknowledged, signed_off
+             FROM review_division_tallies
+             WHERE participants <> 0 OR with_peers <> 0 OR released <> 0 OR acknowledged <> 0 OR signed_off <> 0".to_string(),
+            format!(
+                "SELECT p.cycle_id, p.top_department_id, {EFFECTIVE}, COUNT(*),
+                    SUM(CASE WHEN EXISTS (SELECT 1 FROM review_assignments a WHERE a.participant_id = p.id
+                        AND a.kind = 'peer' AND a.state <> 'declined') THEN 1 ELSE 0 END),
+                    COUNT(p.released_at), COUNT(p.acknowledged_at), COUNT(p.signed_off_at)
+                 FROM review_participants p GROUP BY p.cycle_id, p.top_department_id, {EFFECTIVE}"
+            ),
+        ),
+        (
+            "review_manager_tallies",
+            "SELECT cycle_id, top_department_id, manager_id, rating, reviewees
+             FROM review_manager_tallies WHERE reviewees <> 0".to_string(),
+            format!(
+                "SELECT p.cycle_id, p.top_department_id, COALESCE(p.manager_id, 0), {EFFECTIVE}, COUNT(*)
+                 FROM review_participants p
+                 GROUP BY p.cycle_id, p.top_department_id, COALESCE(p.manager_id, 0), {EFFECTIVE}"
+            ),
+        ),
+    ];
+    for (table, kept, fresh) in checks {
+        for (a, b) in [(&kept, &fresh), (&fresh, &kept)] {
+            let differing = scalar(db, &format!("SELECT COUNT(*) FROM ({a} EXCEPT {b}) x")).await;
+            assert_eq!(
+                differing, 0,
+                "{table} differs from a fresh count on {:?}",
+                db.backend
+            );
+        }
+    }
+    assert!(
+        scalar(db, "SELECT COUNT(*) FROM review_kind_tallies").await > 0,
+        "the tallies are not empty"
+    );
+}
+
 /// HR builds "Engineering review": two sections, each a rating and a text question
 /// (keys s1 q2 q3 / s4 q5 q6), on a new three-point scale. Returns the template id.
 async fn build_template(app: &axum::Router, db: &TestDb, hr: &str) -> i64 {
@@ -270,6 +328,36 @@ async fn a_cycle_runs_from_template_to_sign_off_and_peers_stay_anonymous() {
             ],
         )
         .await;
+        // Nominating again replaces the proposals; the manager declines one, then approves all.
+        ok(
+            &app,
+            "/api/nominate_peers",
+            &employee_cookie,
+            &[
+                ("participant_id", &participant),
+                ("peers[0]", &p0),
+                ("peers[1]", &p1),
+                ("peers[2]", &p2),
+            ],
+        )
+        .await;
+        ok(
+            &app,
+            "/api/decide_peer",
+            &manager_cookie,
+            &[
+                ("participant_id", &participant),
+                ("peer", &p2),
+                ("decision", "decline"),
+            ],
+        )
+        .await;
+        assert_tallies_match(&db).await;
+        let cycle_page = ok(&app, "/api/review_cycle", &hr, &[("cycle_id", &c)]).await;
+        assert_eq!(
+            cycle_page["departments"][0]["nominated"], 1,
+            "the reviewee with peers counts as nominated: {cycle_page}"
+        );
         for peer in [&p0, &p1, &p2] {
             let refused = call(
                 &app,
@@ -713,6 +801,7 @@ async fn a_cycle_runs_from_template_to_sign_off_and_peers_stay_anonymous() {
             .status,
             StatusCode::FORBIDDEN
         );
+        assert_tallies_match(&db).await;
         db.cleanup().await;
     }
 }
@@ -1086,6 +1175,7 @@ async fn the_demo_company_has_a_completed_and_an_open_cycle_for_every_role() {
         );
         let calibration = ok(&app, "/api/calibration", &hr, &[("cycle_id", "1")]).await;
         assert_eq!(calibration["total"], SMALL_COMPANY as i64);
+        assert_tallies_match(&db).await;
         for page in [
             "/reviews",
             "/reviews/admin",

@@ -97,7 +97,8 @@ pub struct CyclePage {
     pub totals: Vec<KindProgress>,
     pub next_phase: Option<CycleState>,
     pub past_due: bool,
-    pub outstanding_reviewers: i64,
+    /// Reviews still to write (pending or draft), all reviewer types together.
+    pub outstanding_reviews: i64,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -1134,8 +1135,7 @@ pub async fn review_cycle(cycle_id: CycleId) -> AppResult<CyclePage> {
                 .collect();
             let participants = departments.iter().map(|d| d.participants).sum();
             let totals = kinds_of(None);
-            let outstanding_reviewers =
-                store::reviews::outstanding_reviewers(pool, cycle_id).await?;
+            let outstanding_reviews = totals.iter().map(|k| k.total - k.submitted).sum();
             Ok(CyclePage {
                 next_phase: cycle.state.next(cycle.has(ReviewerType::Peer)),
                 template_name: version.name,
@@ -1144,7 +1144,7 @@ pub async fn review_cycle(cycle_id: CycleId) -> AppResult<CyclePage> {
                 departments,
                 totals,
                 past_due: past,
-                outstanding_reviewers,
+                outstanding_reviews,
                 cycle,
             })
         }
@@ -1267,7 +1267,7 @@ pub async fn calibration(
                     });
                 }
                 let group = groups.last_mut().expect("just pushed");
-                match rating.and_then(point_index) {
+                match point_index(rating) {
                     Some(i) => {
                         group.counts[i] += n;
                         overall.counts[i] += n;
@@ -1280,7 +1280,8 @@ pub async fn calibration(
             }
             groups.truncate(60);
             let page = page.unwrap_or(1).clamp(1, 100_000);
-            let (rows, total) = store::reviews::calibration_rows(
+            let total = overall.counts.iter().sum::<i64>() + overall.unrated;
+            let rows = store::reviews::calibration_rows(
                 pool,
                 cycle_id,
                 &filter,
@@ -1933,7 +1934,7 @@ pub async fn print_reviews(
                 top_department: department.filter(|d| *d > 0),
                 ..Default::default()
             };
-            let (rows, _) = store::reviews::calibration_rows(
+            let rows = store::reviews::calibration_rows(
                 pool,
                 cycle_id,
                 &filter,

@@ -393,7 +393,7 @@ pub async fn cycles(pool: &Pool) -> AppResult<Vec<(Cycle, i64)>> {
     .await
     .map_err(internal)?;
     let counts: Vec<(i64, i64)> =
-        sqlx::query_as("SELECT cycle_id, COUNT(*) FROM review_participants GROUP BY cycle_id")
+        sqlx::query_as("SELECT cycle_id, CAST(SUM(participants) AS BIGINT) FROM review_division_tallies GROUP BY cycle_id")
             .fetch_all(pool)
             .await
             .map_err(internal)?;
@@ -952,19 +952,17 @@ pub struct ProgressCount {
 }
 
 /// Assignment completion by top-level department and reviewer type (nominations and declined
-/// ones not counted). `late` counts the unsubmitted ones while `past_due` is true.
+/// ones not counted), from the tallies the triggers of migration 0004 keep. `late` counts the
+/// unsubmitted ones while `past_due` is true.
 pub async fn progress(
     pool: &Pool,
     cycle_id: CycleId,
     past_due: bool,
 ) -> AppResult<Vec<ProgressCount>> {
     sqlx::query_as::<_, ProgressCount>(
-        "SELECT p.top_department_id, a.kind, COUNT(*) AS total,
-            COUNT(CASE WHEN a.state = 'submitted' THEN 1 END) AS submitted,
-            COUNT(CASE WHEN a.state <> 'submitted' AND $2 = 1 THEN 1 END) AS late
-         FROM review_assignments a JOIN review_participants p ON p.id = a.participant_id
-         WHERE a.cycle_id = $1 AND a.state IN ('pending', 'draft', 'submitted')
-         GROUP BY p.top_department_id, a.kind ORDER BY p.top_department_id, a.kind",
+        "SELECT top_department_id, kind, pending + draft + submitted AS total, submitted,
+            CASE WHEN $2 = 1 THEN pending + draft ELSE 0 END AS late
+         FROM review_kind_tallies WHERE cycle_id = $1 ORDER BY top_department_id, kind",
     )
     .bind(cycle_id)
     .bind(past_due as i64)
@@ -988,13 +986,15 @@ pub struct OutcomeCount {
 
 pub async fn outcomes(pool: &Pool, cycle_id: CycleId) -> AppResult<Vec<OutcomeCount>> {
     sqlx::query_as::<_, OutcomeCount>(
-        "SELECT p.top_department_id, d.name AS department, COUNT(*) AS participants,
-            COUNT(CASE WHEN EXISTS (SELECT 1 FROM review_assignments a WHERE a.participant_id = p.id
-                AND a.kind = 'peer' AND a.state IN ('nominated', 'pending', 'draft', 'submitted')) THEN 1 END) AS nominated,
-            COUNT(p.released_at) AS released, COUNT(p.acknowledged_at) AS acknowledged,
-            COUNT(p.signed_off_at) AS signed_off
-         FROM review_participants p JOIN departments d ON d.id = p.top_department_id
-         WHERE p.cycle_id = $1 GROUP BY p.top_department_id, d.name ORDER BY d.name",
+        "SELECT t.top_department_id, d.name AS department,
+            CAST(SUM(t.participants) AS BIGINT) AS participants,
+            CAST(SUM(t.with_peers) AS BIGINT) AS nominated,
+            CAST(SUM(t.released) AS BIGINT) AS released,
+            CAST(SUM(t.acknowledged) AS BIGINT) AS acknowledged,
+            CAST(SUM(t.signed_off) AS BIGINT) AS signed_off
+         FROM review_division_tallies t JOIN departments d ON d.id = t.top_department_id
+         WHERE t.cycle_id = $1 GROUP BY t.top_department_id, d.name
+         HAVING SUM(t.participants) > 0 ORDER BY d.name",
     )
     .bind(cycle_id)
     .fetch_all(pool)
@@ -1039,18 +1039,6 @@ pub async fn remind(pool: &Pool, cycle: &Cycle, actor: PersonId) -> AppResult<us
     .await?;
     tx.commit().await.map_err(internal)?;
     Ok(notes.len())
-}
-
-/// How many people still have a review to write in this cycle.
-pub async fn outstanding_reviewers(pool: &Pool, cycle_id: CycleId) -> AppResult<i64> {
-    sqlx::query_scalar(
-        "SELECT COUNT(DISTINCT reviewer_id) FROM review_assignments
-         WHERE cycle_id = $1 AND state IN ('pending', 'draft')",
-    )
-    .bind(cycle_id)
-    .fetch_one(pool)
-    .await
-    .map_err(internal)
 }
 
 /// Colleagues a person might ask for a peer review: those sharing their manager, then others
@@ -1586,55 +1574,75 @@ pub async fn sign_off(pool: &Pool, participant: &ParticipantRow, actor: PersonId
 pub struct CalibrationFilter {
     pub top_department: Option<DepartmentId>,
     pub manager: Option<PersonId>,
-    /// A manager calibrating sees only their own organisation.
+    /// A manager calibrating sees only their own organisation: the reviewees whose manager at
+    /// launch is them or someone below them.
     pub within_org_of: Option<PersonId>,
+}
+
+impl CalibrationFilter {
+    fn is_everyone(&self) -> bool {
+        self.top_department.is_none() && self.manager.is_none() && self.within_org_of.is_none()
+    }
+
+    /// The WHERE clause over `review_participants p` or `review_manager_tallies t` (the same
+    /// column names; a tally's manager 0 is "none", which no filter asks for).
+    fn where_sql(&self, table: &str) -> String {
+        let mut sql = format!(" WHERE {table}.cycle_id = $1");
+        if let Some(d) = self.top_department {
+            sql.push_str(&format!(" AND {table}.top_department_id = {d}"));
+        }
+        if let Some(m) = self.manager {
+            sql.push_str(&format!(" AND {table}.manager_id = {m}"));
+        }
+        if let Some(m) = self.within_org_of {
+            sql.push_str(&format!(
+                " AND {table}.manager_id IN (WITH RECURSIVE org(id) AS (SELECT {m}
+                    UNION ALL SELECT e.id FROM employees e JOIN org ON e.manager_id = org.id)
+                    SELECT id FROM org)"
+            ));
+        }
+        sql
+    }
 }
 
 /// The effective rating: the calibrated one, else the manager's proposal rounded half up, as
 /// Rust's `f64::round` does. Proposals have two decimals, so they are rounded in hundredths
 /// (exact in both databases) and then by integer division: PostgreSQL's ROUND on doubles
-/// rounds ties to even, and SQLite has no FLOOR without its math extension.
+/// rounds ties to even, and SQLite has no FLOOR without its math extension. The tally
+/// triggers of migration 0004 use the same expression.
 const EFFECTIVE: &str =
     "COALESCE(p.final_rating, (CAST(ROUND(p.proposed_rating * 100) AS BIGINT) + 50) / 100)";
 
-fn filter_sql(filter: &CalibrationFilter) -> String {
-    let mut sql = String::from(" WHERE p.cycle_id = $1");
-    if let Some(d) = filter.top_department {
-        sql.push_str(&format!(" AND p.top_department_id = {d}"));
-    }
-    if let Some(m) = filter.manager {
-        sql.push_str(&format!(" AND p.manager_id = {m}"));
-    }
-    if let Some(m) = filter.within_org_of {
-        sql.push_str(&format!(
-            " AND p.person_id IN (WITH RECURSIVE org(id) AS (SELECT id FROM employees WHERE manager_id = {m}
-                UNION ALL SELECT e.id FROM employees e JOIN org ON e.manager_id = org.id) SELECT id FROM org)"
-        ));
-    }
-    sql
-}
-
-/// How many reviewees have each effective rating (`None`: no manager review yet), per group:
-/// the top-level department, or the manager.
+/// How many reviewees have each effective rating (0: no manager review yet), per group: the
+/// top-level department, or the manager (`by_manager`). Read from the tallies, so its cost
+/// does not grow with the number of reviewees.
 pub async fn histogram(
     pool: &Pool,
     cycle_id: CycleId,
     filter: &CalibrationFilter,
     by_manager: bool,
-) -> AppResult<Vec<(i64, String, Option<i64>, i64)>> {
-    let (group, name) = if by_manager {
-        ("p.manager_id", "m.name")
+) -> AppResult<Vec<(i64, String, i64, i64)>> {
+    let sql = if by_manager {
+        format!(
+            "SELECT t.manager_id, COALESCE(m.name, 'No manager'), t.rating, CAST(SUM(t.reviewees) AS BIGINT)
+             FROM review_manager_tallies t LEFT JOIN employees m ON m.id = t.manager_id {}
+             GROUP BY t.manager_id, m.name, t.rating HAVING SUM(t.reviewees) > 0 ORDER BY 2, 1, 3",
+            filter.where_sql("t")
+        )
+    } else if filter.is_everyone() {
+        "SELECT t.top_department_id, d.name, t.rating, CAST(SUM(t.participants) AS BIGINT)
+         FROM review_division_tallies t JOIN departments d ON d.id = t.top_department_id
+         WHERE t.cycle_id = $1
+         GROUP BY t.top_department_id, d.name, t.rating HAVING SUM(t.participants) > 0 ORDER BY 2, 1, 3"
+            .to_string()
     } else {
-        ("p.top_department_id", "d.name")
+        format!(
+            "SELECT t.top_department_id, d.name, t.rating, CAST(SUM(t.reviewees) AS BIGINT)
+             FROM review_manager_tallies t JOIN departments d ON d.id = t.top_department_id {}
+             GROUP BY t.top_department_id, d.name, t.rating HAVING SUM(t.reviewees) > 0 ORDER BY 2, 1, 3",
+            filter.where_sql("t")
+        )
     };
-    let sql = format!(
-        "SELECT COALESCE({group}, 0), COALESCE({name}, 'No manager'), {EFFECTIVE} AS rating, COUNT(*)
-         FROM review_participants p LEFT JOIN employees m ON m.id = p.manager_id
-         JOIN departments d ON d.id = p.top_department_id {}
-         GROUP BY COALESCE({group}, 0), COALESCE({name}, 'No manager'), {EFFECTIVE}
-         ORDER BY 2, 1, 3",
-        filter_sql(filter)
-    );
     sqlx::query_as(&sql)
         .bind(cycle_id)
         .fetch_all(pool)
@@ -1642,7 +1650,7 @@ pub async fn histogram(
         .map_err(internal)
 }
 
-/// One page of reviewees for calibration, and how many match in all.
+/// One page of reviewees for calibration. (How many match in all is the histogram's sum.)
 pub async fn calibration_rows(
     pool: &Pool,
     cycle_id: CycleId,
@@ -1650,48 +1658,60 @@ pub async fn calibration_rows(
     sort: &str,
     limit: i64,
     offset: i64,
-) -> AppResult<(Vec<ParticipantRow>, i64)> {
+) -> AppResult<Vec<ParticipantRow>> {
+    // By name, the employees' (name, id) index gives the order without sorting the selection.
     let order = match sort {
-        "rating_desc" => format!("{EFFECTIVE} DESC NULLS LAST, e.name"),
-        "rating_asc" => format!("{EFFECTIVE} ASC NULLS LAST, e.name"),
-        "manager" => "m.name, e.name".to_string(),
-        "department" => "d.name, e.name".to_string(),
-        _ => "e.name, p.id".to_string(),
+        "rating_desc" => format!("{EFFECTIVE} DESC NULLS LAST, e.name, e.id"),
+        "rating_asc" => format!("{EFFECTIVE} ASC NULLS LAST, e.name, e.id"),
+        "manager" => "m.name, e.name, e.id".to_string(),
+        "department" => "d.name, e.name, e.id".to_string(),
+        _ => "e.name, e.id".to_string(),
     };
-    let where_sql = filter_sql(filter);
-    let rows = sqlx::query_as::<_, ParticipantRow>(&format!(
-        "{PARTICIPANT_SELECT}{where_sql} ORDER BY {order} LIMIT $2 OFFSET $3"
+    sqlx::query_as::<_, ParticipantRow>(&format!(
+        "{PARTICIPANT_SELECT}{} ORDER BY {order} LIMIT $2 OFFSET $3",
+        filter.where_sql("p")
     ))
     .bind(cycle_id)
     .bind(limit)
     .bind(offset)
     .fetch_all(pool)
     .await
-    .map_err(internal)?;
-    let total: i64 = sqlx::query_scalar(&format!(
-        "SELECT COUNT(*) FROM review_participants p{where_sql}"
-    ))
-    .bind(cycle_id)
-    .fetch_one(pool)
-    .await
-    .map_err(internal)?;
-    Ok((rows, total))
+    .map_err(internal)
 }
 
-/// The managers with reviewees in a filter, for the filter's list (at most 500).
+/// The managers to filter by (at most 500): those with reviewees in the chosen department, or
+/// in the calibrating manager's organisation. Everyone at once would be thousands in a large
+/// company, so without either the list is empty and the page asks for a department first.
 pub async fn calibration_managers(
     pool: &Pool,
     cycle_id: CycleId,
     filter: &CalibrationFilter,
 ) -> AppResult<Vec<(i64, String)>> {
-    let without_manager = CalibrationFilter {
+    let mut scope = CalibrationFilter {
         manager: None,
         ..filter.clone()
     };
+    if scope.top_department.is_none() {
+        // A manager chosen by link: list the managers of their department.
+        if let Some(m) = filter.manager {
+            scope.top_department = sqlx::query_scalar(
+                "SELECT top_department_id FROM review_manager_tallies
+                 WHERE cycle_id = $1 AND manager_id = $2 AND reviewees > 0 LIMIT 1",
+            )
+            .bind(cycle_id)
+            .bind(m)
+            .fetch_optional(pool)
+            .await
+            .map_err(internal)?;
+        }
+    }
+    if scope.is_everyone() {
+        return Ok(vec![]);
+    }
     sqlx::query_as(&format!(
-        "SELECT DISTINCT p.manager_id, m.name FROM review_participants p JOIN employees m ON m.id = p.manager_id
-         {} ORDER BY m.name LIMIT 500",
-        filter_sql(&without_manager)
+        "SELECT t.manager_id, m.name FROM review_manager_tallies t JOIN employees m ON m.id = t.manager_id
+         {} GROUP BY t.manager_id, m.name HAVING SUM(t.reviewees) > 0 ORDER BY m.name LIMIT 500",
+        scope.where_sql("t")
     ))
     .bind(cycle_id)
     .fetch_all(pool)

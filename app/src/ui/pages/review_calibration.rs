@@ -253,6 +253,9 @@ fn FilterForm(
     departments: Vec<(i64, String)>,
     managers: Vec<(i64, String)>,
 ) -> impl IntoView {
+    // HR lists managers once a department is chosen: a large company has thousands.
+    let department_first =
+        managers.is_empty() && filters.department.is_none() && !departments.is_empty();
     view! {
         <Form method="GET" action=format!("/reviews/cycles/{cycle_id}/calibration") attr:class="filters calibration-filters" attr:aria-label="Filter reviewees">
             {(!departments.is_empty()).then(|| view! {
@@ -268,8 +271,8 @@ fn FilterForm(
             })}
             <div class="field">
                 <label for="calibration-manager">"Manager"</label>
-                <select id="calibration-manager" name="manager">
-                    <option value="">"All managers"</option>
+                <select id="calibration-manager" name="manager" disabled=department_first>
+                    <option value="">{if department_first { "Choose a department first" } else { "All managers" }}</option>
                     {managers.into_iter().map(|(id, name)| view! {
                         <option value=id.to_string() selected=filters.manager == Some(id)>{name}</option>
                     }).collect_view()}

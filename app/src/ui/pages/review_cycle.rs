@@ -101,7 +101,7 @@ fn CycleView(
             cycle_id=id
             state
             totals=page.totals.clone()
-            outstanding=page.outstanding_reviewers
+            outstanding=page.outstanding_reviews
             remind
         />
         <Departments
@@ -298,15 +298,16 @@ fn Completion(
             <h2 id="completion-title">"Completion"</h2>
             {body}
             {can_remind.then(|| {
-                let label = format!(
-                    "Remind the {} {} with reviews still to write",
+                let outstanding_text = format!(
+                    "{} {} still to write.",
                     format_count(outstanding),
-                    people_word(outstanding)
+                    if outstanding == 1 { "review" } else { "reviews" }
                 );
                 view! {
                     <ActionForm action=remind attr:class="remind-form">
                         <input type="hidden" name="cycle_id" value=cycle_id.to_string()/>
-                        <button type="submit" class="btn" disabled=move || remind.pending().get()>{label}</button>
+                        <span class="muted small">{outstanding_text}</span>
+                        <button type="submit" class="btn" disabled=move || remind.pending().get()>"Remind everyone with a review to write"</button>
                     </ActionForm>
                 }
             })}
