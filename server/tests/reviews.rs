@@ -1175,6 +1175,22 @@ async fn the_demo_company_has_a_completed_and_an_open_cycle_for_every_role() {
         );
         let calibration = ok(&app, "/api/calibration", &hr, &[("cycle_id", "1")]).await;
         assert_eq!(calibration["total"], SMALL_COMPANY as i64);
+        // The first page holds the first reviewees by name.
+        let names: Vec<&str> = calibration["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["name"].as_str().unwrap())
+            .collect();
+        assert_eq!(names.len(), SMALL_COMPANY.min(50), "{calibration}");
+        let first: Vec<String> = sqlx::query_scalar(
+            "SELECT e.name FROM review_participants p JOIN employees e ON e.id = p.person_id
+             WHERE p.cycle_id = 1 ORDER BY e.name, e.id LIMIT 50",
+        )
+        .fetch_all(&db.pool)
+        .await
+        .unwrap();
+        assert_eq!(names, first);
         assert_tallies_match(&db).await;
         for page in [
             "/reviews",

@@ -1659,7 +1659,6 @@ pub async fn calibration_rows(
     limit: i64,
     offset: i64,
 ) -> AppResult<Vec<ParticipantRow>> {
-    // By name, the employees' (name, id) index gives the order without sorting the selection.
     let order = match sort {
         "rating_desc" => format!("{EFFECTIVE} DESC NULLS LAST, e.name, e.id"),
         "rating_asc" => format!("{EFFECTIVE} ASC NULLS LAST, e.name, e.id"),
@@ -1667,9 +1666,20 @@ pub async fn calibration_rows(
         "department" => "d.name, e.name, e.id".to_string(),
         _ => "e.name, e.id".to_string(),
     };
+    let mut sql = PARTICIPANT_SELECT.to_string();
+    let mut where_sql = filter.where_sql("p");
+    if filter.is_everyone() && sort == "name" {
+        // Everyone by name: SQLite would join and sort every reviewee for one page; walking the
+        // employees' (name, id) index instead stops after it (CROSS JOIN fixes SQLite's join
+        // order; PostgreSQL plans it as any join). With a filter the planner's choice is better.
+        sql = sql.replace(
+            "FROM review_participants p JOIN employees e ON e.id = p.person_id",
+            "FROM employees e CROSS JOIN review_participants p",
+        );
+        where_sql.push_str(" AND p.person_id = e.id");
+    }
     sqlx::query_as::<_, ParticipantRow>(&format!(
-        "{PARTICIPANT_SELECT}{} ORDER BY {order} LIMIT $2 OFFSET $3",
-        filter.where_sql("p")
+        "{sql}{where_sql} ORDER BY {order} LIMIT $2 OFFSET $3"
     ))
     .bind(cycle_id)
     .bind(limit)
