@@ -1405,6 +1405,8 @@ pub async fn my_reviews() -> AppResult<MyReviewsPage> {
             let mut mine = Vec::new();
             let mut versions: BTreeMap<i64, crate::store::reviews::TemplateVersion> =
                 BTreeMap::new();
+            // A person's reviews span a few cycles: each is read once.
+            let mut cycles: BTreeMap<i64, Cycle> = BTreeMap::new();
             for (p, cycle_name, state) in store::reviews::reviews_of(pool, user.id).await? {
                 if let std::collections::btree_map::Entry::Vacant(slot) =
                     versions.entry(p.template_version_id)
@@ -1412,7 +1414,12 @@ pub async fn my_reviews() -> AppResult<MyReviewsPage> {
                     slot.insert(support::version(pool, p.template_version_id).await?);
                 }
                 if state == CycleState::Nomination.as_str() {
-                    let cycle = support::cycle(pool, p.cycle_id).await?;
+                    if let std::collections::btree_map::Entry::Vacant(slot) =
+                        cycles.entry(p.cycle_id)
+                    {
+                        slot.insert(support::cycle(pool, p.cycle_id).await?);
+                    }
+                    let cycle = &cycles[&p.cycle_id];
                     let peers = store::reviews::nominations(pool, p.id).await?;
                     nominations.push(NominationTask {
                         participant_id: p.id,
@@ -1449,7 +1456,11 @@ pub async fn my_reviews() -> AppResult<MyReviewsPage> {
                 {
                     slot.insert(support::version(pool, p.template_version_id).await?);
                 }
-                let cycle = support::cycle(pool, p.cycle_id).await?;
+                if let std::collections::btree_map::Entry::Vacant(slot) = cycles.entry(p.cycle_id)
+                {
+                    slot.insert(support::cycle(pool, p.cycle_id).await?);
+                }
+                let cycle = &cycles[&p.cycle_id];
                 if cycle.state == CycleState::Nomination {
                     let peers = store::reviews::nominations(pool, p.id).await?;
                     let waiting = peers.iter().filter(|n| n.state == "nominated").count();
