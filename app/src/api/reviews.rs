@@ -1456,8 +1456,7 @@ pub async fn my_reviews() -> AppResult<MyReviewsPage> {
                 {
                     slot.insert(support::version(pool, p.template_version_id).await?);
                 }
-                if let std::collections::btree_map::Entry::Vacant(slot) = cycles.entry(p.cycle_id)
-                {
+                if let std::collections::btree_map::Entry::Vacant(slot) = cycles.entry(p.cycle_id) {
                     slot.insert(support::cycle(pool, p.cycle_id).await?);
                 }
                 let cycle = &cycles[&p.cycle_id];
