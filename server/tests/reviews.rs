@@ -83,6 +83,17 @@ async fn assert_tallies_match(db: &TestDb) {
             );
         }
     }
+    let drifted = scalar(
+        db,
+        "SELECT COUNT(*) FROM review_participants p WHERE p.peer_reviewers <> (SELECT COUNT(*)
+            FROM review_assignments a WHERE a.participant_id = p.id AND a.kind = 'peer' AND a.state <> 'declined')",
+    )
+    .await;
+    assert_eq!(
+        drifted, 0,
+        "peer_reviewers differs from a fresh count on {:?}",
+        db.backend
+    );
     assert!(
         scalar(db, "SELECT COUNT(*) FROM review_kind_tallies").await > 0,
         "the tallies are not empty"
@@ -1191,6 +1202,24 @@ async fn the_demo_company_has_a_completed_and_an_open_cycle_for_every_role() {
         .await
         .unwrap();
         assert_eq!(names, first);
+        // A manager calibrates their own organisation: everyone below them, nobody else.
+        let manager_id = db.id_of(db.org.accounts.manager);
+        let theirs = ok(&app, "/api/calibration", &manager, &[("cycle_id", "1")]).await;
+        let below = scalar(
+            &db,
+            &format!(
+                "WITH RECURSIVE org(id) AS (SELECT id FROM employees WHERE manager_id = {manager_id}
+                    UNION ALL SELECT e.id FROM employees e JOIN org ON e.manager_id = org.id)
+                 SELECT COUNT(*) FROM review_participants WHERE cycle_id = 1 AND person_id IN (SELECT id FROM org)"
+            ),
+        )
+        .await;
+        assert!(below > 0, "the demo manager has reports");
+        assert_eq!(theirs["total"], below, "{theirs}");
+        assert_eq!(
+            theirs["rows"].as_array().unwrap().len() as i64,
+            below.min(50)
+        );
         assert_tallies_match(&db).await;
         for page in [
             "/reviews",

@@ -1285,6 +1285,21 @@ pub async fn nominations(pool: &Pool, participant: ParticipantId) -> AppResult<V
     .map_err(internal)
 }
 
+/// Takes the reviewee's row lock first on PostgreSQL (SQLite has one writer at a time), so
+/// that a nomination and the manager's decision on the same reviewee queue instead of each
+/// holding what the other waits for: an assignment row on one side, the peer tally row the
+/// triggers update on the other.
+async fn lock_participant(tx: &mut Tx<'_>, sqlite: bool, id: ParticipantId) -> AppResult<()> {
+    if !sqlite {
+        sqlx::query("SELECT id FROM review_participants WHERE id = $1 FOR UPDATE")
+            .bind(id)
+            .fetch_optional(&mut **tx)
+            .await
+            .map_err(internal)?;
+    }
+    Ok(())
+}
+
 /// The reviewee's nomination: replaces their proposals still awaiting approval with `peers`,
 /// and lets their manager know.
 pub async fn nominate(
@@ -1294,6 +1309,7 @@ pub async fn nominate(
     peers: &[PersonId],
 ) -> AppResult<()> {
     let mut tx = super::begin_write(pool).await?;
+    lock_participant(&mut tx, is_sqlite(pool), participant.id).await?;
     sqlx::query("DELETE FROM review_assignments WHERE participant_id = $1 AND kind = 'peer' AND state = 'nominated'")
         .bind(participant.id)
         .execute(&mut *tx)
@@ -1348,6 +1364,7 @@ pub async fn decide_nomination(
     actor: PersonId,
 ) -> AppResult<()> {
     let mut tx = super::begin_write(pool).await?;
+    lock_participant(&mut tx, is_sqlite(pool), participant.id).await?;
     let state = if approve { "pending" } else { "declined" };
     let changed = sqlx::query(
         "UPDATE review_assignments SET state = $1 WHERE participant_id = $2 AND reviewer_id = $3
@@ -1596,7 +1613,7 @@ impl CalibrationFilter {
         }
         if let Some(m) = self.within_org_of {
             sql.push_str(&format!(
-                " AND {table}.manager_id IN (WITH RECURSIVE org(id) AS (SELECT {m}
+                " AND {table}.manager_id IN (WITH RECURSIVE org(id) AS (SELECT CAST({m} AS BIGINT)
                     UNION ALL SELECT e.id FROM employees e JOIN org ON e.manager_id = org.id)
                     SELECT id FROM org)"
             ));
