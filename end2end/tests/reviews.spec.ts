@@ -276,6 +276,7 @@ test('every review page renders for its role on this viewport', async ({ page },
     ['/reviews/admin', 'review-admin', 'Cycles and templates'],
     ['/reviews/templates/1', 'template', 'Performance review'],
     ['/reviews/cycles/2', 'cycle-open', 'performance review'],
+    ['/reviews/cycles/1', 'cycle-closed', 'performance review'],
     ['/reviews/cycles/1/calibration', 'calibration-demo', 'Calibration'],
     ['/reviews/cycles/new', 'cycle-new', 'New review cycle'],
     ['/notifications', 'notifications', 'Notifications'],
@@ -283,6 +284,9 @@ test('every review page renders for its role on this viewport', async ({ page },
     await page.goto(path);
     await hydrated(page);
     await expect(page.getByRole('heading', { level: 1 })).toContainText(heading);
+    // Wide tables scroll inside their card: the page itself never scrolls sideways.
+    const width = await page.evaluate(() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]);
+    expect(width[0], `${path} is wider than the screen`).toBeLessThanOrEqual(width[1]);
     await screenshot(page, testInfo, name);
   }
   await page.goto('/reviews/cycles/1/print');

@@ -452,6 +452,7 @@ fn Histogram(
                     </ul>
                 })}
             </div>
+            <div class="table-scroll">
             <table class="table chart-table">
                 <thead>
                     <tr>
@@ -480,6 +481,7 @@ fn Histogram(
                     </tr>
                 </tfoot>
             </table>
+            </div>
         </figure>
     }
     .into_any()
