@@ -327,31 +327,22 @@ async fn a_cycle_runs_from_template_to_sign_off_and_peers_stay_anonymous() {
             peers[1].to_string(),
             peers[2].to_string(),
         );
-        ok(
-            &app,
-            "/api/nominate_peers",
-            &employee_cookie,
-            &[
-                ("participant_id", &participant),
-                ("peers[0]", &p0),
-                ("peers[1]", &p1),
-                ("peers[2]", &p2),
-            ],
-        )
-        .await;
-        // Nominating again replaces the proposals; the manager declines one, then approves all.
-        ok(
-            &app,
-            "/api/nominate_peers",
-            &employee_cookie,
-            &[
-                ("participant_id", &participant),
-                ("peers[0]", &p0),
-                ("peers[1]", &p1),
-                ("peers[2]", &p2),
-            ],
-        )
-        .await;
+        // Nominating a second time replaces the first proposals (deleted and written again).
+        for _ in 0..2 {
+            ok(
+                &app,
+                "/api/nominate_peers",
+                &employee_cookie,
+                &[
+                    ("participant_id", &participant),
+                    ("peers[0]", &p0),
+                    ("peers[1]", &p1),
+                    ("peers[2]", &p2),
+                ],
+            )
+            .await;
+        }
+        // The manager declines one, then approves all.
         ok(
             &app,
             "/api/decide_peer",

@@ -348,7 +348,18 @@ fn Departments(
     if departments.is_empty() {
         return None;
     }
-    let kinds: Vec<ReviewerType> = totals.iter().map(|k| k.kind).collect();
+    // While reviews are written the table follows them per reviewer type; from calibration on
+    // it follows the results (completion per type stays in the card above). Both at once
+    // would not fit a laptop screen beside the sidebar.
+    let collecting = matches!(
+        state,
+        CycleState::Draft | CycleState::Nomination | CycleState::Writing
+    );
+    let kinds: Vec<ReviewerType> = if collecting {
+        totals.iter().map(|k| k.kind).collect()
+    } else {
+        vec![]
+    };
     let nominating = state == CycleState::Nomination;
     let calibrating = state == CycleState::Calibration;
     let error = last_error(release);
@@ -389,9 +400,11 @@ fn Departments(
                     <td class="num">{format_count(d.participants)}</td>
                     {cells}
                     {nominating.then(|| view! { <td class="num">{format_count(d.nominated)}</td> })}
-                    <td class="num">{format_count(d.released)}</td>
-                    <td class="num">{format_count(d.acknowledged)}</td>
-                    <td class="num">{format_count(d.signed_off)}</td>
+                    {(!collecting).then(|| view! {
+                        <td class="num">{format_count(d.released)}</td>
+                        <td class="num">{format_count(d.acknowledged)}</td>
+                        <td class="num">{format_count(d.signed_off)}</td>
+                    })}
                     <td class="department-actions">
                         {(calibrating && !all_released).then(|| view! {
                             <ActionForm action=release attr:class="inline-form">
@@ -423,7 +436,11 @@ fn Departments(
         <section class="card cycle-departments" aria-labelledby="departments-title">
             <h2 id="departments-title">"By department"</h2>
             <p class="muted small">
-                "Submitted of expected reviews per reviewer type, then what happened to the results."
+                {if collecting {
+                    "Submitted of expected reviews per reviewer type."
+                } else {
+                    "What happened to each department's results."
+                }}
                 {calibrating.then_some(" Release a department's results once its ratings are settled.")}
             </p>
             <div class="table-scroll" style="overflow-x: auto">
@@ -434,9 +451,11 @@ fn Departments(
                             <th scope="col" class="num">"People"</th>
                             {head_kinds}
                             {nominating.then(|| view! { <th scope="col" class="num">"Nominated"</th> })}
-                            <th scope="col" class="num">"Released"</th>
-                            <th scope="col" class="num">"Acknowledged"</th>
-                            <th scope="col" class="num">"Signed off"</th>
+                            {(!collecting).then(|| view! {
+                                <th scope="col" class="num">"Released"</th>
+                                <th scope="col" class="num">"Acknowledged"</th>
+                                <th scope="col" class="num">"Signed off"</th>
+                            })}
                             <th scope="col"><span class="visually-hidden">"Actions"</span></th>
                         </tr>
                     </thead>
@@ -447,9 +466,11 @@ fn Departments(
                             <td class="num">{format_count(participants)}</td>
                             {foot_kinds}
                             {nominating.then(|| view! { <td class="num">{format_count(nominated)}</td> })}
-                            <td class="num">{format_count(released)}</td>
-                            <td class="num">{format_count(acknowledged)}</td>
-                            <td class="num">{format_count(signed_off)}</td>
+                            {(!collecting).then(|| view! {
+                                <td class="num">{format_count(released)}</td>
+                                <td class="num">{format_count(acknowledged)}</td>
+                                <td class="num">{format_count(signed_off)}</td>
+                            })}
                             <td></td>
                         </tr>
                     </tfoot>
