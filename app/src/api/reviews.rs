@@ -326,6 +326,23 @@ pub(crate) mod support {
             .ok_or_else(|| AppError::not_found("That template version"))
     }
 
+    /// `seen[id]`, loaded the first time it is asked for: pages that meet the same few cycles
+    /// or template versions on many rows read each once.
+    pub async fn read_once<T, F>(
+        seen: &mut std::collections::BTreeMap<i64, T>,
+        id: i64,
+        load: impl FnOnce() -> F,
+    ) -> AppResult<&T>
+    where
+        F: std::future::Future<Output = AppResult<T>>,
+    {
+        use std::collections::btree_map::Entry;
+        match seen.entry(id) {
+            Entry::Occupied(known) => Ok(known.into_mut()),
+            Entry::Vacant(slot) => Ok(slot.insert(load().await?)),
+        }
+    }
+
     pub fn template_item(t: &TemplateVersion, scales: &[RatingScale]) -> TemplateItem {
         TemplateItem {
             id: t.template_id,
@@ -1408,18 +1425,15 @@ pub async fn my_reviews() -> AppResult<MyReviewsPage> {
             // A person's reviews span a few cycles: each is read once.
             let mut cycles: BTreeMap<i64, Cycle> = BTreeMap::new();
             for (p, cycle_name, state) in store::reviews::reviews_of(pool, user.id).await? {
-                if let std::collections::btree_map::Entry::Vacant(slot) =
-                    versions.entry(p.template_version_id)
-                {
-                    slot.insert(support::version(pool, p.template_version_id).await?);
-                }
+                support::read_once(&mut versions, p.template_version_id, || {
+                    support::version(pool, p.template_version_id)
+                })
+                .await?;
                 if state == CycleState::Nomination.as_str() {
-                    if let std::collections::btree_map::Entry::Vacant(slot) =
-                        cycles.entry(p.cycle_id)
-                    {
-                        slot.insert(support::cycle(pool, p.cycle_id).await?);
-                    }
-                    let cycle = &cycles[&p.cycle_id];
+                    let cycle = support::read_once(&mut cycles, p.cycle_id, || {
+                        support::cycle(pool, p.cycle_id)
+                    })
+                    .await?;
                     let peers = store::reviews::nominations(pool, p.id).await?;
                     nominations.push(NominationTask {
                         participant_id: p.id,
@@ -1451,15 +1465,14 @@ pub async fn my_reviews() -> AppResult<MyReviewsPage> {
             }
             let mut team = Vec::new();
             for (p, cycle_name) in store::reviews::team_participants(pool, user.id).await? {
-                if let std::collections::btree_map::Entry::Vacant(slot) =
-                    versions.entry(p.template_version_id)
-                {
-                    slot.insert(support::version(pool, p.template_version_id).await?);
-                }
-                if let std::collections::btree_map::Entry::Vacant(slot) = cycles.entry(p.cycle_id) {
-                    slot.insert(support::cycle(pool, p.cycle_id).await?);
-                }
-                let cycle = &cycles[&p.cycle_id];
+                support::read_once(&mut versions, p.template_version_id, || {
+                    support::version(pool, p.template_version_id)
+                })
+                .await?;
+                let cycle = support::read_once(&mut cycles, p.cycle_id, || {
+                    support::cycle(pool, p.cycle_id)
+                })
+                .await?;
                 if cycle.state == CycleState::Nomination {
                     let peers = store::reviews::nominations(pool, p.id).await?;
                     let waiting = peers.iter().filter(|n| n.state == "nominated").count();
@@ -2055,11 +2068,10 @@ pub async fn ratings_csv(
             .unwrap_or_default()
     };
     for (p, email) in store::reviews::export_rows(pool, cycle_id).await? {
-        if let std::collections::btree_map::Entry::Vacant(slot) =
-            versions.entry(p.template_version_id)
-        {
-            slot.insert(support::version(pool, p.template_version_id).await?);
-        }
+        support::read_once(&mut versions, p.template_version_id, || {
+            support::version(pool, p.template_version_id)
+        })
+        .await?;
         let row = [
             p.person_name.clone(),
             email,
