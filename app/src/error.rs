@@ -8,21 +8,7 @@ use serde::{Deserialize, Serialize};
 use server_fn::codec::JsonEncoding;
 use server_fn::error::{FromServerFnError, ServerFnErrorErr};
 
-/// A problem with one form field, shown next to that field.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct FieldError {
-    pub field: String,
-    pub message: String,
-}
-
-impl FieldError {
-    pub fn new(field: &str, message: impl Into<String>) -> Self {
-        Self {
-            field: field.to_string(),
-            message: message.into(),
-        }
-    }
-}
+pub use keel_core::FieldError;
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
 pub enum AppError {
@@ -84,7 +70,13 @@ impl FromServerFnError for AppError {
 
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
         match value {
-            ServerFnErrorErr::Args(_) | ServerFnErrorErr::MissingArg(_) => {
+            ServerFnErrorErr::Args(message) => AppError::Invalid(vec![
+                // A choice (decision, direction, role, …) that is not one of its values names
+                // its field; anything else the arguments lacked is the form's.
+                keel_core::field_of_invalid_choice(&message)
+                    .unwrap_or_else(|| FieldError::new("form", "The form was incomplete.")),
+            ]),
+            ServerFnErrorErr::MissingArg(_) => {
                 AppError::Invalid(vec![FieldError::new("form", "The form was incomplete.")])
             }
             ServerFnErrorErr::Request(e) => AppError::Transport(e),

@@ -1,14 +1,14 @@
 //! Keel: performance management, self-hosted. This crate is compiled twice: with `ssr` into
 //! the server, and with `hydrate` into the WebAssembly that makes pages interactive.
 
-pub mod analytics;
 pub mod api;
-pub mod domain;
 pub mod error;
 pub mod ui;
 
 #[cfg(feature = "ssr")]
 pub mod auth;
+#[cfg(feature = "ssr")]
+pub mod demo;
 #[cfg(feature = "ssr")]
 pub mod state;
 #[cfg(feature = "ssr")]

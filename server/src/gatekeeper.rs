@@ -51,10 +51,11 @@ pub fn error_response(error: AppError) -> Response {
     (status, [(header::CONTENT_TYPE, "application/json")], body).into_response()
 }
 
-/// Arguments that cannot be read (a missing field, a word where a number belongs) fail before a
-/// server function's body runs, and server_fn answers those with 500. They are the caller's
-/// mistake: this turns them into the 422 that the body would have sent.
-async fn with_client_error_status(response: Response) -> Response {
+/// The one place a failed server function gets its HTTP status. server_fn answers every error
+/// with 500; the body is the `AppError` as JSON, and its `status_code()` says what it really is
+/// (422 for arguments that cannot be read or do not validate, 404, 409, …). Plain form posts
+/// (no wasm yet) are redirected back by leptos_axum and keep their redirect.
+async fn with_error_status(response: Response) -> Response {
     if response.status() != StatusCode::INTERNAL_SERVER_ERROR {
         return response;
     }
@@ -62,7 +63,7 @@ async fn with_client_error_status(response: Response) -> Response {
     let bytes = axum::body::to_bytes(body, 64 * 1024)
         .await
         .unwrap_or_default();
-    if let Ok(error @ AppError::Invalid(_)) = serde_json::from_slice::<AppError>(&bytes) {
+    if let Ok(error) = serde_json::from_slice::<AppError>(&bytes) {
         parts.status = StatusCode::from_u16(error.status_code()).unwrap_or(parts.status);
     }
     Response::from_parts(parts, Body::from(bytes))
@@ -121,7 +122,7 @@ pub async fn gatekeeper(
         if !signed_in && !app::api::PUBLIC_ENDPOINTS.contains(&path.as_str()) {
             return error_response(AppError::Unauthorized);
         }
-        return with_client_error_status(next.run(request).await).await;
+        return with_error_status(next.run(request).await).await;
     } else if path == "/login" {
         if signed_in && request.method() == Method::GET {
             return Redirect::to("/").into_response();

@@ -73,7 +73,7 @@ impl Settings {
                 .ok_or_else(|| {
                     format!("KEEL_STALE_DAYS must be a number of days from 1 to 365, got {n:?}")
                 })?,
-            Err(_) => app::domain::goals::DEFAULT_STALE_DAYS,
+            Err(_) => keel_core::goals::DEFAULT_STALE_DAYS,
         };
         Ok(Settings {
             database_url,
@@ -132,7 +132,7 @@ async fn export_ratings(
     use http::header;
     let Some(user) = request
         .extensions()
-        .get::<app::domain::people::CurrentUser>()
+        .get::<keel_core::people::CurrentUser>()
         .cloned()
     else {
         return gatekeeper::error_response(app::error::AppError::Unauthorized);

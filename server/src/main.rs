@@ -1,6 +1,6 @@
 //! The `server` binary: serve Keel (the default), or run one maintenance command.
 
-use app::domain::demo_org::{self, DEMO_PASSWORD};
+use app::demo::org::{self as demo_org, DEMO_PASSWORD};
 use app::store::{self, accounts::PasswordHash};
 use axum::serve::{Listener, ListenerExt};
 use clap::{Parser, Subcommand};
@@ -81,7 +81,7 @@ async fn run(cli: Cli) -> Result<(), String> {
             Ok(())
         }
         Command::CreateAdmin { email, password } => {
-            if app::domain::people::check_email(&email.trim().to_lowercase()).is_err() {
+            if keel_core::people::check_email(&email.trim().to_lowercase()).is_err() {
                 return Err(format!("{email:?} is not a valid email address"));
             }
             let (password, generated) = match password {

@@ -3,24 +3,21 @@
 // Form-backed server functions take one argument per form field, by design.
 #![allow(clippy::too_many_arguments)]
 
-use crate::domain::people::{DepartmentOption, DirectoryPage, PersonId, PersonProfile};
 use crate::error::AppResult;
+use keel_core::people::{
+    DepartmentOption, DirectoryPage, PersonId, PersonProfile, Role, RoleChange,
+};
 use leptos::prelude::*;
 
 /// All departments, parents before children, each with its full path.
 #[server(prefix = "/api", endpoint = "list_departments")]
 pub async fn list_departments() -> AppResult<Vec<DepartmentOption>> {
     use crate::auth::{current_user, policy, state};
-    use crate::domain::people::department_options;
-    crate::api::respond(
-        async move {
-            let user = current_user()?;
-            policy::require(&user, policy::Action::BrowseDirectory)?;
-            let departments = crate::store::departments::all(&state().pool).await?;
-            Ok(department_options(&departments))
-        }
-        .await,
-    )
+    use keel_core::people::department_options;
+    let user = current_user()?;
+    policy::require(&user, policy::Action::BrowseDirectory)?;
+    let departments = crate::store::departments::all(&state().pool).await?;
+    Ok(department_options(&departments))
 }
 
 /// One page (25 people) of the directory, by name; filters by name or email and by
@@ -33,50 +30,40 @@ pub async fn list_people(
     page: i64,
 ) -> AppResult<DirectoryPage> {
     use crate::auth::{current_user, policy, state};
-    use crate::domain::people::DirectoryQuery;
     use crate::error::AppError;
-    crate::api::respond(
-        async move {
-            let user = current_user()?;
-            policy::require(&user, policy::Action::BrowseDirectory)?;
-            if search.chars().count() > 100 {
-                return Err(AppError::invalid(
-                    "search",
-                    "Search for at most 100 characters.",
-                ));
-            }
-            if crate::domain::people::has_control_characters(&search) {
-                let message = crate::domain::people::CONTROL_CHARACTERS;
-                return Err(AppError::invalid("search", message));
-            }
-            let query = DirectoryQuery {
-                search,
-                department_id,
-                include_left,
-                page: page.clamp(1, 100_000),
-            };
-            crate::store::people::directory(&state().pool, &query).await
-        }
-        .await,
-    )
+    use keel_core::people::DirectoryQuery;
+    let user = current_user()?;
+    policy::require(&user, policy::Action::BrowseDirectory)?;
+    if search.chars().count() > 100 {
+        return Err(AppError::invalid(
+            "search",
+            "Search for at most 100 characters.",
+        ));
+    }
+    if keel_core::people::has_control_characters(&search) {
+        let message = keel_core::people::CONTROL_CHARACTERS;
+        return Err(AppError::invalid("search", message));
+    }
+    let query = DirectoryQuery {
+        search,
+        department_id,
+        include_left,
+        page: page.clamp(1, 100_000),
+    };
+    crate::store::people::directory(&state().pool, &query).await
 }
 
 /// Up to 8 active people whose name or email starts with `prefix` (for the manager field).
 #[server(prefix = "/api", endpoint = "suggest_people")]
 pub async fn suggest_people(prefix: String) -> AppResult<Vec<(String, String)>> {
     use crate::auth::{current_user, policy, state};
-    crate::api::respond(
-        async move {
-            let user = current_user()?;
-            policy::require(&user, policy::Action::BrowseDirectory)?;
-            let unusable = crate::domain::people::has_control_characters(&prefix);
-            if unusable || prefix.trim().chars().count() < 2 || prefix.chars().count() > 100 {
-                return Ok(Vec::new());
-            }
-            crate::store::people::suggest(&state().pool, &prefix).await
-        }
-        .await,
-    )
+    let user = current_user()?;
+    policy::require(&user, policy::Action::BrowseDirectory)?;
+    let unusable = keel_core::people::has_control_characters(&prefix);
+    if unusable || prefix.trim().chars().count() < 2 || prefix.chars().count() > 100 {
+        return Ok(Vec::new());
+    }
+    crate::store::people::suggest(&state().pool, &prefix).await
 }
 
 /// A person's profile: card, manager chain, direct reports, roles, and (for themselves, their
@@ -86,46 +73,36 @@ pub async fn get_person(id: PersonId) -> AppResult<PersonProfile> {
     use crate::auth::{current_user, policy, state};
     use crate::error::AppError;
     use crate::store::people;
-    crate::api::respond(
-        async move {
-            let user = current_user()?;
-            policy::require(&user, policy::Action::BrowseDirectory)?;
-            let pool = &state().pool;
-            let card = people::card(pool, id)
-                .await?
-                .ok_or_else(|| AppError::not_found("That person"))?;
-            let details = people::details(pool, id)
-                .await?
-                .ok_or_else(|| AppError::not_found("That person"))?;
-            let manager_chain = people::manager_chain(pool, id).await?;
-            let manages = manager_chain.iter().any(|m| m.id == user.id);
-            let private = policy::may_see_private(&user, id, manages).then_some(details.private);
-            Ok(PersonProfile {
-                card,
-                email: details.email,
-                department_id: details.department_id,
-                manager_chain,
-                direct_reports: people::direct_reports(pool, id).await?,
-                private,
-                roles: people::roles(pool, id).await?,
-            })
-        }
-        .await,
-    )
+    let user = current_user()?;
+    policy::require(&user, policy::Action::BrowseDirectory)?;
+    let pool = &state().pool;
+    let card = people::card(pool, id)
+        .await?
+        .ok_or_else(|| AppError::not_found("That person"))?;
+    let details = people::details(pool, id)
+        .await?
+        .ok_or_else(|| AppError::not_found("That person"))?;
+    let manager_chain = people::manager_chain(pool, id).await?;
+    let manages = manager_chain.iter().any(|m| m.id == user.id);
+    let private = policy::may_see_private(&user, id, manages).then_some(details.private);
+    Ok(PersonProfile {
+        card,
+        email: details.email,
+        department_id: details.department_id,
+        manager_chain,
+        direct_reports: people::direct_reports(pool, id).await?,
+        private,
+        roles: people::roles(pool, id).await?,
+    })
 }
 
 /// The person at the top of the company, where the org chart starts.
 #[server(prefix = "/api", endpoint = "org_top")]
 pub async fn org_top() -> AppResult<Option<PersonId>> {
     use crate::auth::{current_user, policy, state};
-    crate::api::respond(
-        async move {
-            let user = current_user()?;
-            policy::require(&user, policy::Action::BrowseDirectory)?;
-            crate::store::people::top_of_company(&state().pool).await
-        }
-        .await,
-    )
+    let user = current_user()?;
+    policy::require(&user, policy::Action::BrowseDirectory)?;
+    crate::store::people::top_of_company(&state().pool).await
 }
 
 /// HR adds a person, then goes to their profile.
@@ -140,28 +117,23 @@ pub async fn create_person(
     location: String,
 ) -> AppResult<()> {
     use crate::auth::{current_user, policy, state};
-    use crate::domain::people::{PersonForm, PersonInput};
     use crate::error::AppError;
-    crate::api::respond(
-        async move {
-            let user = current_user()?;
-            policy::require(&user, policy::Action::ManagePeople)?;
-            let form = PersonForm {
-                name,
-                email,
-                title,
-                department_id,
-                manager_email,
-                hire_date,
-                location,
-            };
-            let input = PersonInput::parse(&form).map_err(AppError::Invalid)?;
-            let id = crate::store::people::create(&state().pool, &input, user.id).await?;
-            leptos_axum::redirect(&format!("/people/{id}"));
-            Ok(())
-        }
-        .await,
-    )
+    use keel_core::people::{PersonForm, PersonInput};
+    let user = current_user()?;
+    policy::require(&user, policy::Action::ManagePeople)?;
+    let form = PersonForm {
+        name,
+        email,
+        title,
+        department_id,
+        manager_email,
+        hire_date,
+        location,
+    };
+    let input = PersonInput::parse(&form).map_err(AppError::Invalid)?;
+    let id = crate::store::people::create(&state().pool, &input, user.id).await?;
+    leptos_axum::redirect(&format!("/people/{id}"));
+    Ok(())
 }
 
 /// HR changes a person's details, department or manager, then goes back to their profile.
@@ -177,81 +149,59 @@ pub async fn update_person(
     location: String,
 ) -> AppResult<()> {
     use crate::auth::{current_user, policy, state};
-    use crate::domain::people::{PersonForm, PersonInput, Role};
     use crate::error::AppError;
-    crate::api::respond(
-        async move {
-            let user = current_user()?;
-            let is_admin = crate::store::people::roles(&state().pool, id)
-                .await?
-                .contains(&Role::Admin);
-            policy::require(&user, policy::Action::ManagePerson { is_admin })?;
-            let form = PersonForm {
-                name,
-                email,
-                title,
-                department_id,
-                manager_email,
-                hire_date,
-                location,
-            };
-            let input = PersonInput::parse(&form).map_err(AppError::Invalid)?;
-            crate::store::people::update(&state().pool, id, &input, user.id).await?;
-            leptos_axum::redirect(&format!("/people/{id}"));
-            Ok(())
-        }
-        .await,
-    )
+    use keel_core::people::{PersonForm, PersonInput, Role};
+    let user = current_user()?;
+    let is_admin = crate::store::people::roles(&state().pool, id)
+        .await?
+        .contains(&Role::Admin);
+    policy::require(&user, policy::Action::ManagePerson { is_admin })?;
+    let form = PersonForm {
+        name,
+        email,
+        title,
+        department_id,
+        manager_email,
+        hire_date,
+        location,
+    };
+    let input = PersonInput::parse(&form).map_err(AppError::Invalid)?;
+    crate::store::people::update(&state().pool, id, &input, user.id).await?;
+    leptos_axum::redirect(&format!("/people/{id}"));
+    Ok(())
 }
 
 /// HR marks a person as having left (their sessions end at once).
 #[server(prefix = "/api", endpoint = "mark_person_left")]
 pub async fn mark_person_left(id: PersonId) -> AppResult<()> {
     use crate::auth::{current_user, policy, state};
-    use crate::domain::people::Role;
     use crate::error::AppError;
-    crate::api::respond(
-        async move {
-            let user = current_user()?;
-            let is_admin = crate::store::people::roles(&state().pool, id)
-                .await?
-                .contains(&Role::Admin);
-            policy::require(&user, policy::Action::ManagePerson { is_admin })?;
-            if id == user.id {
-                return Err(AppError::Conflict(
-                    "You cannot mark yourself as left.".into(),
-                ));
-            }
-            crate::store::people::mark_left(&state().pool, id, user.id).await
-        }
-        .await,
-    )
+    use keel_core::people::Role;
+    let user = current_user()?;
+    let is_admin = crate::store::people::roles(&state().pool, id)
+        .await?
+        .contains(&Role::Admin);
+    policy::require(&user, policy::Action::ManagePerson { is_admin })?;
+    if id == user.id {
+        return Err(AppError::Conflict(
+            "You cannot mark yourself as left.".into(),
+        ));
+    }
+    crate::store::people::mark_left(&state().pool, id, user.id).await
 }
 
-/// HR grants (`change` = "grant") or removes (`change` = "remove") a role.
+/// HR grants or removes a role.
 #[server(prefix = "/api", endpoint = "set_person_role")]
-pub async fn set_person_role(id: PersonId, role: String, change: String) -> AppResult<()> {
+pub async fn set_person_role(id: PersonId, role: Role, change: RoleChange) -> AppResult<()> {
     use crate::auth::{current_user, policy, state};
-    use crate::domain::people::Role;
     use crate::error::AppError;
-    crate::api::respond(
-        async move {
-            let user = current_user()?;
-            let role = Role::parse(&role)
-                .ok_or_else(|| AppError::invalid("role", "Choose a role from the list."))?;
-            policy::require(&user, policy::Action::ChangeRole(role))?;
-            let granted = match change.as_str() {
-                "grant" => true,
-                "remove" => false,
-                _ => return Err(AppError::invalid("change", "Choose grant or remove.")),
-            };
-            if !granted && id == user.id && role == Role::Admin {
-                return Err(AppError::Conflict(
-                    "You cannot remove your own administrator role.".into(),
-                ));
-            }
-            crate::store::people::set_role(&state().pool, id, role, granted, Some(user.id)).await
-        }
-        .await,
-    )
+    let user = current_user()?;
+    policy::require(&user, policy::Action::ChangeRole(role))?;
+    let granted = change == RoleChange::Grant;
+    if !granted && id == user.id && role == Role::Admin {
+        return Err(AppError::Conflict(
+            "You cannot remove your own administrator role.".into(),
+        ));
+    }
+    crate::store::people::set_role(&state().pool, id, role, granted, Some(user.id)).await
 }

@@ -5,14 +5,14 @@
 //! upward answers leave the server only aggregated, without names, and only from three
 //! reviewers of a type up; their authors appear in no reply, export or audit row.
 
-use crate::domain::goals::GoalSummary;
-use crate::domain::people::PersonId;
-use crate::domain::reviews::{
-    AnonymousView, Answers, AssignmentId, AssignmentState, AssignmentSummary, Cycle, CycleForm,
-    CycleId, CycleState, ParticipantId, QuestionForm, RatingScale, ReviewerType, Section,
-    TemplateDefinition, TemplateId,
-};
 use crate::error::{AppResult, FieldError};
+use keel_core::goals::GoalSummary;
+use keel_core::people::{DepartmentId, PersonId};
+use keel_core::reviews::{
+    AnonymousView, Answers, AssignmentId, AssignmentState, AssignmentSummary, Cycle, CycleForm,
+    CycleId, CycleState, MoveDirection, ParticipantId, PeerDecision, QuestionForm, QuestionKind,
+    RatingScale, ReviewerType, SaveIntent, Section, TemplateDefinition, TemplateId,
+};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -290,11 +290,11 @@ pub const PRINT_LIMIT: i64 = 200;
 pub(crate) mod support {
     use super::*;
     use crate::auth::state;
-    use crate::domain::people::CurrentUser;
-    use crate::domain::reviews::{anonymous_view, overall_score, template_problems};
     use crate::error::AppError;
     use crate::store::reviews::{ParticipantRow, TemplateVersion};
     use crate::store::{self, Pool};
+    use keel_core::people::CurrentUser;
+    use keel_core::reviews::{anonymous_view, overall_score, template_problems};
 
     pub fn today() -> i64 {
         store::now().div_euclid(86_400)
@@ -485,7 +485,7 @@ pub(crate) mod support {
                         "{} {noun} review{} submitted so far. Anonymous answers are shown only when at least {} {noun} reviewers have answered, and only after writing has closed, so that nobody can be identified.",
                         sets.len(),
                         if sets.len() == 1 { " was" } else { "s were" },
-                        crate::domain::reviews::ANONYMITY_THRESHOLD,
+                        keel_core::reviews::ANONYMITY_THRESHOLD,
                     ),
                 }
             } else {
@@ -498,7 +498,7 @@ pub(crate) mod support {
 
     /// An answer as a reader sees it: "4 · Exceeds" for ratings, the text otherwise.
     pub fn answer_text(
-        q: &crate::domain::reviews::Question,
+        q: &keel_core::reviews::Question,
         answer: &str,
         scales: &[RatingScale],
     ) -> String {
@@ -513,25 +513,17 @@ pub(crate) mod support {
         }
     }
 
-    /// The overall scale of a template version (the first scale when none is set).
-    pub fn overall_scale(version: &TemplateVersion, scales: &[RatingScale]) -> RatingScale {
-        version
-            .definition
-            .overall_scale_id
-            .and_then(|id| scales.iter().find(|s| s.id == id))
-            .or_else(|| scales.first())
-            .cloned()
-            .unwrap_or(RatingScale {
-                id: 0,
-                name: "1-5".into(),
-                points: (1..=5)
-                    .map(|v| crate::domain::reviews::ScalePoint {
-                        value: v,
-                        label: v.to_string(),
-                        description: String::new(),
-                    })
-                    .collect(),
-            })
+    /// The overall scale of a template version (the first scale when none is set). With no
+    /// scale at all the data is damaged: an internal error, logged, never an invented scale.
+    pub fn overall_scale(
+        version: &TemplateVersion,
+        scales: &[RatingScale],
+    ) -> AppResult<RatingScale> {
+        version.definition.overall_scale(scales).cloned().ok_or_else(|| {
+            let correlation_id = store::new_correlation_id();
+            tracing::error!(%correlation_id, version = version.version_id, "template version has no overall scale");
+            AppError::Internal { correlation_id }
+        })
     }
 
     pub fn rating_label(p: &ParticipantRow, scale: &RatingScale) -> Option<String> {
@@ -556,7 +548,7 @@ pub(crate) mod support {
         let cycle = cycle(pool, p.cycle_id).await?;
         let version = version(pool, p.template_version_id).await?;
         let scales = store::reviews::scales(pool).await?;
-        let scale = overall_scale(&version, &scales);
+        let scale = overall_scale(&version, &scales)?;
         let (named, anonymous) = reviews_for(pool, &cycle, &p, &version, &scales).await?;
         let changes = if who.is_hr || who.is_manager {
             store::reviews::rating_changes(pool, p.id)
@@ -600,9 +592,11 @@ pub(crate) mod support {
         p: &ParticipantRow,
         versions: &BTreeMap<i64, TemplateVersion>,
         scales: &[RatingScale],
-    ) -> Option<String> {
-        let version = versions.get(&p.template_version_id)?;
-        rating_label(p, &overall_scale(version, scales))
+    ) -> AppResult<Option<String>> {
+        let Some(version) = versions.get(&p.template_version_id) else {
+            return Ok(None);
+        };
+        Ok(rating_label(p, &overall_scale(version, scales)?))
     }
 }
 
@@ -613,32 +607,27 @@ pub(crate) mod support {
 pub async fn review_admin() -> AppResult<ReviewAdminPage> {
     use crate::auth::state;
     use crate::store;
-    crate::api::respond(
-        async move {
-            support::hr()?;
-            let pool = &state().pool;
-            let scales = store::reviews::scales(pool).await?;
-            let templates = store::reviews::templates(pool)
-                .await?
-                .iter()
-                .map(|t| support::template_item(t, &scales))
-                .collect();
-            let cycles = store::reviews::cycles(pool)
-                .await?
-                .into_iter()
-                .map(|(cycle, participants)| CycleItem {
-                    cycle,
-                    participants,
-                })
-                .collect();
-            Ok(ReviewAdminPage {
-                cycles,
-                templates,
-                scales,
-            })
-        }
-        .await,
-    )
+    support::hr()?;
+    let pool = &state().pool;
+    let scales = store::reviews::scales(pool).await?;
+    let templates = store::reviews::templates(pool)
+        .await?
+        .iter()
+        .map(|t| support::template_item(t, &scales))
+        .collect();
+    let cycles = store::reviews::cycles(pool)
+        .await?
+        .into_iter()
+        .map(|(cycle, participants)| CycleItem {
+            cycle,
+            participants,
+        })
+        .collect();
+    Ok(ReviewAdminPage {
+        cycles,
+        templates,
+        scales,
+    })
 }
 
 /// HR adds a rating scale: a name and one point per line ("Label: description").
@@ -646,16 +635,11 @@ pub async fn review_admin() -> AppResult<ReviewAdminPage> {
 pub async fn create_rating_scale(name: String, points: String) -> AppResult<()> {
     use crate::auth::state;
     use crate::error::AppError;
-    crate::api::respond(
-        async move {
-            let user = support::hr()?;
-            let (name, points) =
-                crate::domain::reviews::parse_scale(&name, &points).map_err(AppError::Invalid)?;
-            crate::store::reviews::create_scale(&state().pool, &name, &points, user.id).await?;
-            Ok(())
-        }
-        .await,
-    )
+    let user = support::hr()?;
+    let (name, points) =
+        keel_core::reviews::parse_scale(&name, &points).map_err(AppError::Invalid)?;
+    crate::store::reviews::create_scale(&state().pool, &name, &points, user.id).await?;
+    Ok(())
 }
 
 /// HR starts a template and opens the builder.
@@ -663,40 +647,34 @@ pub async fn create_rating_scale(name: String, points: String) -> AppResult<()> 
 pub async fn create_review_template(name: String, scale_id: String) -> AppResult<()> {
     use crate::auth::state;
     use crate::error::AppError;
-    crate::api::respond(
-        async move {
-            let user = support::hr()?;
-            let pool = &state().pool;
-            let name = name.trim();
-            if name.is_empty() || name.chars().count() > 120 {
-                return Err(AppError::invalid(
-                    "name",
-                    "Give the template a name (up to 120 characters).",
-                ));
-            }
-            let scales = crate::store::reviews::scales(pool).await?;
-            let scale = scale_id
-                .trim()
-                .parse::<i64>()
-                .ok()
-                .filter(|id| scales.iter().any(|s| s.id == *id));
-            if scale.is_none() {
-                return Err(AppError::invalid(
-                    "scale_id",
-                    "Choose the scale for the overall rating.",
-                ));
-            }
-            let definition = TemplateDefinition {
-                overall_scale_id: scale,
-                ..Default::default()
-            };
-            let id =
-                crate::store::reviews::create_template(pool, name, &definition, user.id).await?;
-            leptos_axum::redirect(&format!("/reviews/templates/{id}"));
-            Ok(())
-        }
-        .await,
-    )
+    let user = support::hr()?;
+    let pool = &state().pool;
+    let name = name.trim();
+    if name.is_empty() || name.chars().count() > 120 {
+        return Err(AppError::invalid(
+            "name",
+            "Give the template a name (up to 120 characters).",
+        ));
+    }
+    let scales = crate::store::reviews::scales(pool).await?;
+    let scale = scale_id
+        .trim()
+        .parse::<i64>()
+        .ok()
+        .filter(|id| scales.iter().any(|s| s.id == *id));
+    if scale.is_none() {
+        return Err(AppError::invalid(
+            "scale_id",
+            "Choose the scale for the overall rating.",
+        ));
+    }
+    let definition = TemplateDefinition {
+        overall_scale_id: scale,
+        ..Default::default()
+    };
+    let id = crate::store::reviews::create_template(pool, name, &definition, user.id).await?;
+    leptos_axum::redirect(&format!("/reviews/templates/{id}"));
+    Ok(())
 }
 
 #[server(prefix = "/api", endpoint = "template_builder")]
@@ -704,27 +682,22 @@ pub async fn template_builder(template_id: TemplateId) -> AppResult<BuilderPage>
     use crate::auth::state;
     use crate::error::AppError;
     use crate::store;
-    crate::api::respond(
-        async move {
-            support::hr()?;
-            let pool = &state().pool;
-            let latest = store::reviews::latest_version(pool, template_id)
-                .await?
-                .ok_or_else(|| AppError::not_found("That template"))?;
-            let scales = store::reviews::scales(pool).await?;
-            let problems = crate::domain::reviews::template_problems(&latest.definition, &scales);
-            Ok(BuilderPage {
-                template_id,
-                name: latest.name,
-                version: latest.version,
-                frozen: latest.frozen,
-                definition: latest.definition,
-                scales,
-                problems,
-            })
-        }
-        .await,
-    )
+    support::hr()?;
+    let pool = &state().pool;
+    let latest = store::reviews::latest_version(pool, template_id)
+        .await?
+        .ok_or_else(|| AppError::not_found("That template"))?;
+    let scales = store::reviews::scales(pool).await?;
+    let problems = keel_core::reviews::template_problems(&latest.definition, &scales);
+    Ok(BuilderPage {
+        template_id,
+        name: latest.name,
+        version: latest.version,
+        frozen: latest.frozen,
+        definition: latest.definition,
+        scales,
+        problems,
+    })
 }
 
 /// The template's name, overall scale and declared weight total.
@@ -737,45 +710,40 @@ pub async fn template_settings(
     weights_total: String,
 ) -> AppResult<()> {
     use crate::error::AppError;
-    crate::api::respond(
-        async move {
-            let user = support::hr()?;
-            let pool = &crate::auth::state().pool;
-            let name = name.trim().to_string();
-            if name.is_empty() || name.chars().count() > 120 {
-                return Err(AppError::invalid(
-                    "name",
-                    "Give the template a name (up to 120 characters).",
-                ));
-            }
-            let total = match weights_total.trim() {
-                "" => None,
-                t => Some(t.parse::<u32>().map_err(|_| {
-                    AppError::invalid(
-                        "weights_total",
-                        "Enter a whole number, or leave it empty for relative weights.",
-                    )
-                })?),
-            };
-            let scale = overall_scale_id.trim().parse::<i64>().ok();
-            support::check_scale(pool, scale, "overall_scale_id").await?;
-            crate::store::reviews::edit_definition(
-                pool,
-                template_id,
-                version,
-                Some(&name),
-                |def| {
-                    def.overall_scale_id = scale;
-                    def.weights_total = total;
-                    Ok(())
-                },
-                user.id,
+    let user = support::hr()?;
+    let pool = &crate::auth::state().pool;
+    let name = name.trim().to_string();
+    if name.is_empty() || name.chars().count() > 120 {
+        return Err(AppError::invalid(
+            "name",
+            "Give the template a name (up to 120 characters).",
+        ));
+    }
+    let total = match weights_total.trim() {
+        "" => None,
+        t => Some(t.parse::<u32>().map_err(|_| {
+            AppError::invalid(
+                "weights_total",
+                "Enter a whole number, or leave it empty for relative weights.",
             )
-            .await?;
+        })?),
+    };
+    let scale = overall_scale_id.trim().parse::<i64>().ok();
+    support::check_scale(pool, scale, "overall_scale_id").await?;
+    crate::store::reviews::edit_definition(
+        pool,
+        template_id,
+        version,
+        Some(&name),
+        |def| {
+            def.overall_scale_id = scale;
+            def.weights_total = total;
             Ok(())
-        }
-        .await,
+        },
+        user.id,
     )
+    .await?;
+    Ok(())
 }
 
 #[server(prefix = "/api", endpoint = "add_template_section")]
@@ -785,24 +753,19 @@ pub async fn add_template_section(
     title: String,
 ) -> AppResult<()> {
     use crate::error::AppError;
-    crate::api::respond(
-        async move {
-            support::hr()?;
-            let title = title.trim().to_string();
-            if title.is_empty() || title.chars().count() > 120 {
-                return Err(AppError::invalid(
-                    "title",
-                    "Give the section a title (up to 120 characters).",
-                ));
-            }
-            support::edit_template(template_id, version, |def| {
-                def.add_section(&title);
-                Ok(())
-            })
-            .await
-        }
-        .await,
-    )
+    support::hr()?;
+    let title = title.trim().to_string();
+    if title.is_empty() || title.chars().count() > 120 {
+        return Err(AppError::invalid(
+            "title",
+            "Give the section a title (up to 120 characters).",
+        ));
+    }
+    support::edit_template(template_id, version, |def| {
+        def.add_section(&title);
+        Ok(())
+    })
+    .await
 }
 
 #[server(prefix = "/api", endpoint = "rename_template_section")]
@@ -813,27 +776,22 @@ pub async fn rename_template_section(
     title: String,
 ) -> AppResult<()> {
     use crate::error::AppError;
-    crate::api::respond(
-        async move {
-            support::hr()?;
-            let title = title.trim().to_string();
-            if title.is_empty() || title.chars().count() > 120 {
-                return Err(AppError::invalid(
-                    "title",
-                    "Give the section a title (up to 120 characters).",
-                ));
-            }
-            support::edit_template(template_id, version, |def| {
-                let section = def
-                    .section_mut(&key)
-                    .ok_or_else(|| AppError::not_found("That section"))?;
-                section.title = title;
-                Ok(())
-            })
-            .await
-        }
-        .await,
-    )
+    support::hr()?;
+    let title = title.trim().to_string();
+    if title.is_empty() || title.chars().count() > 120 {
+        return Err(AppError::invalid(
+            "title",
+            "Give the section a title (up to 120 characters).",
+        ));
+    }
+    support::edit_template(template_id, version, |def| {
+        let section = def
+            .section_mut(&key)
+            .ok_or_else(|| AppError::not_found("That section"))?;
+        section.title = title;
+        Ok(())
+    })
+    .await
 }
 
 #[server(prefix = "/api", endpoint = "add_template_question")]
@@ -841,32 +799,24 @@ pub async fn add_template_question(
     template_id: TemplateId,
     version: i64,
     section: String,
-    kind: String,
+    kind: QuestionKind,
     prompt: String,
 ) -> AppResult<()> {
-    use crate::domain::reviews::QuestionKind;
     use crate::error::AppError;
-    crate::api::respond(
-        async move {
-            support::hr()?;
-            let kind = QuestionKind::parse(kind.trim())
-                .ok_or_else(|| AppError::invalid("kind", "Choose the kind of question."))?;
-            let prompt = prompt.trim().to_string();
-            if prompt.is_empty() || prompt.chars().count() > 500 {
-                return Err(AppError::invalid(
-                    "prompt",
-                    "Write the question (up to 500 characters).",
-                ));
-            }
-            support::edit_template(template_id, version, |def| {
-                def.add_question(&section, kind, &prompt)
-                    .map(|_| ())
-                    .ok_or_else(|| AppError::not_found("That section"))
-            })
-            .await
-        }
-        .await,
-    )
+    support::hr()?;
+    let prompt = prompt.trim().to_string();
+    if prompt.is_empty() || prompt.chars().count() > 500 {
+        return Err(AppError::invalid(
+            "prompt",
+            "Write the question (up to 500 characters).",
+        ));
+    }
+    support::edit_template(template_id, version, |def| {
+        def.add_question(&section, kind, &prompt)
+            .map(|_| ())
+            .ok_or_else(|| AppError::not_found("That section"))
+    })
+    .await
 }
 
 #[server(prefix = "/api", endpoint = "update_template_question")]
@@ -877,19 +827,14 @@ pub async fn update_template_question(
     question: QuestionForm,
 ) -> AppResult<()> {
     use crate::error::AppError;
-    crate::api::respond(
-        async move {
-            support::hr()?;
-            support::edit_template(template_id, version, |def| {
-                let q = def
-                    .question_mut(&key)
-                    .ok_or_else(|| AppError::not_found("That question"))?;
-                crate::domain::reviews::apply_question_form(q, &question).map_err(AppError::Invalid)
-            })
-            .await
-        }
-        .await,
-    )
+    support::hr()?;
+    support::edit_template(template_id, version, |def| {
+        let q = def
+            .question_mut(&key)
+            .ok_or_else(|| AppError::not_found("That question"))?;
+        keel_core::reviews::apply_question_form(q, &question).map_err(AppError::Invalid)
+    })
+    .await
 }
 
 /// Moves a section or question one place up or down (`direction` is "up" or "down").
@@ -898,30 +843,20 @@ pub async fn move_template_item(
     template_id: TemplateId,
     version: i64,
     key: String,
-    direction: String,
+    direction: MoveDirection,
 ) -> AppResult<()> {
     use crate::error::AppError;
-    crate::api::respond(
-        async move {
-            support::hr()?;
-            let step = match direction.as_str() {
-                "up" => -1,
-                "down" => 1,
-                _ => return Err(AppError::invalid("direction", "Move up or down.")),
-            };
-            support::edit_template(template_id, version, |def| {
-                if def.shift(&key, step) {
-                    Ok(())
-                } else {
-                    Err(AppError::Conflict(
-                        "That is already as far as it can go.".into(),
-                    ))
-                }
-            })
-            .await
+    support::hr()?;
+    support::edit_template(template_id, version, |def| {
+        if def.shift(&key, direction.step()) {
+            Ok(())
+        } else {
+            Err(AppError::Conflict(
+                "That is already as far as it can go.".into(),
+            ))
         }
-        .await,
-    )
+    })
+    .await
 }
 
 #[server(prefix = "/api", endpoint = "remove_template_item")]
@@ -931,85 +866,65 @@ pub async fn remove_template_item(
     key: String,
 ) -> AppResult<()> {
     use crate::error::AppError;
-    crate::api::respond(
-        async move {
-            support::hr()?;
-            support::edit_template(template_id, version, |def| {
-                if def.remove(&key) {
-                    Ok(())
-                } else {
-                    Err(AppError::not_found("That item"))
-                }
-            })
-            .await
+    support::hr()?;
+    support::edit_template(template_id, version, |def| {
+        if def.remove(&key) {
+            Ok(())
+        } else {
+            Err(AppError::not_found("That item"))
         }
-        .await,
-    )
+    })
+    .await
 }
 
 #[server(prefix = "/api", endpoint = "duplicate_review_template")]
 pub async fn duplicate_review_template(template_id: TemplateId, name: String) -> AppResult<()> {
     use crate::auth::state;
     use crate::error::AppError;
-    crate::api::respond(
-        async move {
-            let user = support::hr()?;
-            let name = name.trim();
-            if name.is_empty() || name.chars().count() > 120 {
-                return Err(AppError::invalid(
-                    "name",
-                    "Give the copy a name (up to 120 characters).",
-                ));
-            }
-            let id = crate::store::reviews::duplicate_template(
-                &state().pool,
-                template_id,
-                name,
-                user.id,
-            )
-            .await?;
-            leptos_axum::redirect(&format!("/reviews/templates/{id}"));
-            Ok(())
-        }
-        .await,
-    )
+    let user = support::hr()?;
+    let name = name.trim();
+    if name.is_empty() || name.chars().count() > 120 {
+        return Err(AppError::invalid(
+            "name",
+            "Give the copy a name (up to 120 characters).",
+        ));
+    }
+    let id = crate::store::reviews::duplicate_template(&state().pool, template_id, name, user.id)
+        .await?;
+    leptos_axum::redirect(&format!("/reviews/templates/{id}"));
+    Ok(())
 }
 
 #[server(prefix = "/api", endpoint = "cycle_form_options")]
 pub async fn cycle_form_options() -> AppResult<CycleFormData> {
     use crate::auth::state;
     use crate::store;
-    crate::api::respond(
-        async move {
-            support::hr()?;
-            let pool = &state().pool;
-            let scales = store::reviews::scales(pool).await?;
-            let templates = store::reviews::templates(pool)
-                .await?
-                .iter()
-                .map(|t| support::template_item(t, &scales))
-                .collect();
-            let all = store::departments::all(pool).await?;
-            let top_departments = all
-                .iter()
-                .filter(|d| d.parent_id.is_none())
-                .map(|d| (d.id, d.name.clone()))
-                .collect();
-            let departments = all.into_iter().map(|d| (d.id, d.name)).collect();
-            let periods = store::goals::periods(pool)
-                .await?
-                .into_iter()
-                .map(|p| (p.id, p.name))
-                .collect();
-            Ok(CycleFormData {
-                top_departments,
-                templates,
-                departments,
-                periods,
-            })
-        }
-        .await,
-    )
+    support::hr()?;
+    let pool = &state().pool;
+    let scales = store::reviews::scales(pool).await?;
+    let templates = store::reviews::templates(pool)
+        .await?
+        .iter()
+        .map(|t| support::template_item(t, &scales))
+        .collect();
+    let all = store::departments::all(pool).await?;
+    let top_departments = all
+        .iter()
+        .filter(|d| d.parent_id.is_none())
+        .map(|d| (d.id, d.name.clone()))
+        .collect();
+    let departments = all.into_iter().map(|d| (d.id, d.name)).collect();
+    let periods = store::goals::periods(pool)
+        .await?
+        .into_iter()
+        .map(|p| (p.id, p.name))
+        .collect();
+    Ok(CycleFormData {
+        top_departments,
+        templates,
+        departments,
+        periods,
+    })
 }
 
 /// HR sets up a cycle (a draft until launched).
@@ -1018,155 +933,141 @@ pub async fn create_review_cycle(cycle: CycleForm) -> AppResult<()> {
     use crate::auth::state;
     use crate::error::AppError;
     use crate::store;
-    crate::api::respond(
-        async move {
-            let user = support::hr()?;
-            let pool = &state().pool;
-            let input = crate::domain::reviews::parse_cycle(&cycle).map_err(AppError::Invalid)?;
-            let template = store::reviews::latest_version(pool, input.template_id)
+    let user = support::hr()?;
+    let pool = &state().pool;
+    let input = keel_core::reviews::parse_cycle(&cycle).map_err(AppError::Invalid)?;
+    let template = store::reviews::latest_version(pool, input.template_id)
+        .await?
+        .ok_or_else(|| {
+            AppError::invalid("cycle[template_id]", "Choose a template from the list.")
+        })?;
+    let scales = store::reviews::scales(pool).await?;
+    let problems = keel_core::reviews::template_problems(&template.definition, &scales);
+    if let Some(first) = problems.first() {
+        return Err(AppError::invalid(
+            "cycle[template_id]",
+            format!("This template cannot be used yet: {}", first.message),
+        ));
+    }
+    if let Some(period) = input.goal_period_id {
+        if store::goals::period(pool, period).await?.is_none() {
+            return Err(AppError::invalid(
+                "cycle[goal_period_id]",
+                "Choose a goal period from the list.",
+            ));
+        }
+    }
+    if input.scope == keel_core::reviews::ParticipantScope::Department {
+        let id = input.scope_value.parse().unwrap_or(0);
+        if !store::departments::exists(pool, id).await? {
+            return Err(AppError::invalid(
+                "cycle[department_id]",
+                "Choose a department from the list.",
+            ));
+        }
+    }
+    let group = match input.group {
+        Some((department, template_id)) => {
+            let top = store::departments::all(pool)
+                .await?
+                .into_iter()
+                .any(|d| d.id == department && d.parent_id.is_none());
+            if !top {
+                return Err(AppError::invalid(
+                    "cycle[group_department_id]",
+                    "Choose a top-level department from the list.",
+                ));
+            }
+            let version = store::reviews::latest_version(pool, template_id)
                 .await?
                 .ok_or_else(|| {
-                    AppError::invalid("cycle[template_id]", "Choose a template from the list.")
+                    AppError::invalid(
+                        "cycle[group_template_id]",
+                        "Choose a template from the list.",
+                    )
                 })?;
-            let scales = store::reviews::scales(pool).await?;
-            let problems = crate::domain::reviews::template_problems(&template.definition, &scales);
-            if let Some(first) = problems.first() {
+            if let Some(first) =
+                keel_core::reviews::template_problems(&version.definition, &scales).first()
+            {
                 return Err(AppError::invalid(
-                    "cycle[template_id]",
+                    "cycle[group_template_id]",
                     format!("This template cannot be used yet: {}", first.message),
                 ));
             }
-            if let Some(period) = input.goal_period_id {
-                if store::goals::period(pool, period).await?.is_none() {
-                    return Err(AppError::invalid(
-                        "cycle[goal_period_id]",
-                        "Choose a goal period from the list.",
-                    ));
-                }
-            }
-            if input.scope == crate::domain::reviews::ParticipantScope::Department {
-                let id = input.scope_value.parse().unwrap_or(0);
-                if !store::departments::exists(pool, id).await? {
-                    return Err(AppError::invalid(
-                        "cycle[department_id]",
-                        "Choose a department from the list.",
-                    ));
-                }
-            }
-            let group = match input.group {
-                Some((department, template_id)) => {
-                    let top = store::departments::all(pool)
-                        .await?
-                        .into_iter()
-                        .any(|d| d.id == department && d.parent_id.is_none());
-                    if !top {
-                        return Err(AppError::invalid(
-                            "cycle[group_department_id]",
-                            "Choose a top-level department from the list.",
-                        ));
-                    }
-                    let version = store::reviews::latest_version(pool, template_id)
-                        .await?
-                        .ok_or_else(|| {
-                            AppError::invalid(
-                                "cycle[group_template_id]",
-                                "Choose a template from the list.",
-                            )
-                        })?;
-                    if let Some(first) =
-                        crate::domain::reviews::template_problems(&version.definition, &scales)
-                            .first()
-                    {
-                        return Err(AppError::invalid(
-                            "cycle[group_template_id]",
-                            format!("This template cannot be used yet: {}", first.message),
-                        ));
-                    }
-                    Some((department, version.version_id))
-                }
-                None => None,
-            };
-            let id =
-                store::reviews::create_cycle(pool, &input, template.version_id, group, user.id)
-                    .await?;
-            leptos_axum::redirect(&format!("/reviews/cycles/{id}"));
-            Ok(())
+            Some((department, version.version_id))
         }
-        .await,
-    )
+        None => None,
+    };
+    let id =
+        store::reviews::create_cycle(pool, &input, template.version_id, group, user.id).await?;
+    leptos_axum::redirect(&format!("/reviews/cycles/{id}"));
+    Ok(())
 }
 
 /// HR's cycle page: phase, deadlines, completion by phase and department.
 #[server(prefix = "/api", endpoint = "review_cycle")]
 pub async fn review_cycle(cycle_id: CycleId) -> AppResult<CyclePage> {
     use crate::auth::state;
-    use crate::domain::reviews::past_due;
     use crate::store;
-    crate::api::respond(
-        async move {
-            support::hr()?;
-            let pool = &state().pool;
-            let cycle = support::cycle(pool, cycle_id).await?;
-            let version = support::version(pool, cycle.template_version_id).await?;
-            let past = cycle.state == CycleState::Writing
-                && past_due(&cycle.writing_due, support::today());
-            let counts = store::reviews::progress(pool, cycle_id, past).await?;
-            let outcomes = store::reviews::outcomes(pool, cycle_id).await?;
-            let kinds_of = |department: Option<i64>| -> Vec<KindProgress> {
-                ReviewerType::ALL
-                    .iter()
-                    .copied()
-                    .filter(|k| cycle.has(*k))
-                    .map(|kind| {
-                        let rows = counts.iter().filter(|c| {
-                            c.kind == kind.as_str()
-                                && department.is_none_or(|d| c.top_department_id == d)
-                        });
-                        let (mut total, mut submitted, mut late) = (0, 0, 0);
-                        for r in rows {
-                            total += r.total;
-                            submitted += r.submitted;
-                            late += r.late;
-                        }
-                        KindProgress {
-                            kind,
-                            total,
-                            submitted,
-                            late,
-                        }
-                    })
-                    .collect()
-            };
-            let departments: Vec<DepartmentProgress> = outcomes
-                .iter()
-                .map(|o| DepartmentProgress {
-                    department_id: o.top_department_id,
-                    department: o.department.clone(),
-                    participants: o.participants,
-                    nominated: o.nominated,
-                    kinds: kinds_of(Some(o.top_department_id)),
-                    released: o.released,
-                    acknowledged: o.acknowledged,
-                    signed_off: o.signed_off,
-                })
-                .collect();
-            let participants = departments.iter().map(|d| d.participants).sum();
-            let totals = kinds_of(None);
-            let outstanding_reviews = totals.iter().map(|k| k.total - k.submitted).sum();
-            Ok(CyclePage {
-                next_phase: cycle.state.next(cycle.has(ReviewerType::Peer)),
-                template_name: version.name,
-                template_version: version.version,
-                participants,
-                departments,
-                totals,
-                past_due: past,
-                outstanding_reviews,
-                cycle,
+    use keel_core::reviews::past_due;
+    support::hr()?;
+    let pool = &state().pool;
+    let cycle = support::cycle(pool, cycle_id).await?;
+    let version = support::version(pool, cycle.template_version_id).await?;
+    let past = cycle.state == CycleState::Writing && past_due(&cycle.writing_due, support::today());
+    let counts = store::reviews::progress(pool, cycle_id, past).await?;
+    let outcomes = store::reviews::outcomes(pool, cycle_id).await?;
+    let kinds_of = |department: Option<i64>| -> Vec<KindProgress> {
+        ReviewerType::ALL
+            .iter()
+            .copied()
+            .filter(|k| cycle.has(*k))
+            .map(|kind| {
+                let rows = counts.iter().filter(|c| {
+                    c.kind == kind.as_str() && department.is_none_or(|d| c.top_department_id == d)
+                });
+                let (mut total, mut submitted, mut late) = (0, 0, 0);
+                for r in rows {
+                    total += r.total;
+                    submitted += r.submitted;
+                    late += r.late;
+                }
+                KindProgress {
+                    kind,
+                    total,
+                    submitted,
+                    late,
+                }
             })
-        }
-        .await,
-    )
+            .collect()
+    };
+    let departments: Vec<DepartmentProgress> = outcomes
+        .iter()
+        .map(|o| DepartmentProgress {
+            department_id: o.top_department_id,
+            department: o.department.clone(),
+            participants: o.participants,
+            nominated: o.nominated,
+            kinds: kinds_of(Some(o.top_department_id)),
+            released: o.released,
+            acknowledged: o.acknowledged,
+            signed_off: o.signed_off,
+        })
+        .collect();
+    let participants = departments.iter().map(|d| d.participants).sum();
+    let totals = kinds_of(None);
+    let outstanding_reviews = totals.iter().map(|k| k.total - k.submitted).sum();
+    Ok(CyclePage {
+        next_phase: cycle.state.next(cycle.has(ReviewerType::Peer)),
+        template_name: version.name,
+        template_version: version.version,
+        participants,
+        departments,
+        totals,
+        past_due: past,
+        outstanding_reviews,
+        cycle,
+    })
 }
 
 /// Launches a draft cycle, or moves a launched one to its next phase.
@@ -1174,39 +1075,36 @@ pub async fn review_cycle(cycle_id: CycleId) -> AppResult<CyclePage> {
 pub async fn advance_review_cycle(cycle_id: CycleId) -> AppResult<()> {
     use crate::auth::state;
     use crate::store;
-    crate::api::respond(
-        async move {
-            let user = support::hr()?;
-            let pool = &state().pool;
-            let cycle = support::cycle(pool, cycle_id).await?;
-            if cycle.state == CycleState::Draft {
-                store::reviews::launch(pool, cycle_id, user.id).await?;
-            } else {
-                store::reviews::advance(pool, cycle_id, user.id).await?;
-            }
-            Ok(())
-        }
-        .await,
-    )
+    let user = support::hr()?;
+    let pool = &state().pool;
+    let cycle = support::cycle(pool, cycle_id).await?;
+    if cycle.state == CycleState::Draft {
+        store::reviews::launch(pool, cycle_id, user.id).await?;
+    } else {
+        store::reviews::advance(pool, cycle_id, user.id).await?;
+    }
+    Ok(())
 }
 
 /// Releases one top-level department's results (during calibration).
 #[server(prefix = "/api", endpoint = "release_review_results")]
-pub async fn release_review_results(cycle_id: CycleId, department_id: i64) -> AppResult<usize> {
+pub async fn release_review_results(
+    cycle_id: CycleId,
+    department_id: DepartmentId,
+) -> AppResult<usize> {
     use crate::auth::state;
-    crate::api::respond(
-        async move {
-            let user = support::hr()?;
-            crate::store::reviews::release_department(
-                &state().pool,
-                cycle_id,
-                department_id,
-                user.id,
-            )
-            .await
-        }
-        .await,
-    )
+    use crate::error::AppError;
+    use crate::store;
+    let user = support::hr()?;
+    let pool = &state().pool;
+    let top_level = store::departments::all(pool)
+        .await?
+        .iter()
+        .any(|d| d.id == department_id && d.parent_id.is_none());
+    if !top_level {
+        return Err(AppError::not_found("That department"));
+    }
+    store::reviews::release_department(pool, cycle_id, department_id, user.id).await
 }
 
 /// Reminds everyone with a review still to write; returns how many people.
@@ -1214,20 +1112,15 @@ pub async fn release_review_results(cycle_id: CycleId, department_id: i64) -> Ap
 pub async fn remind_reviewers(cycle_id: CycleId) -> AppResult<usize> {
     use crate::auth::state;
     use crate::error::AppError;
-    crate::api::respond(
-        async move {
-            let user = support::hr()?;
-            let pool = &state().pool;
-            let cycle = support::cycle(pool, cycle_id).await?;
-            if !matches!(cycle.state, CycleState::Nomination | CycleState::Writing) {
-                return Err(AppError::Conflict(
-                    "Reminders go out while reviews are being written.".into(),
-                ));
-            }
-            crate::store::reviews::remind(pool, &cycle, user.id).await
-        }
-        .await,
-    )
+    let user = support::hr()?;
+    let pool = &state().pool;
+    let cycle = support::cycle(pool, cycle_id).await?;
+    if !matches!(cycle.state, CycleState::Nomination | CycleState::Writing) {
+        return Err(AppError::Conflict(
+            "Reminders go out while reviews are being written.".into(),
+        ));
+    }
+    crate::store::reviews::remind(pool, &cycle, user.id).await
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1245,108 +1138,103 @@ pub async fn calibration(
     use crate::error::AppError;
     use crate::store;
     use crate::store::reviews::CalibrationFilter;
-    crate::api::respond(
-        async move {
-            let user = current_user()?;
-            if !(user.is_hr() || user.is_manager) {
-                return Err(AppError::Forbidden);
-            }
-            let pool = &state().pool;
-            let cycle = support::cycle(pool, cycle_id).await?;
-            if cycle.state == CycleState::Draft {
-                return Err(AppError::not_found("That review cycle"));
-            }
-            let version = support::version(pool, cycle.template_version_id).await?;
-            let scales = store::reviews::scales(pool).await?;
-            let scale = support::overall_scale(&version, &scales);
-            let filter = CalibrationFilter {
-                top_department: department.filter(|d| *d > 0),
-                manager: manager.filter(|m| *m > 0),
-                within_org_of: (!user.is_hr()).then_some(user.id),
-            };
-            let by_manager = filter.top_department.is_some();
-            let counts = store::reviews::histogram(pool, cycle_id, &filter, by_manager).await?;
-            let point_index = |rating: i64| scale.points.iter().position(|p| p.value == rating);
-            let mut overall = HistogramGroup {
-                id: 0,
-                name: "Everyone selected".into(),
+    let user = current_user()?;
+    if !(user.is_hr() || user.is_manager) {
+        return Err(AppError::Forbidden);
+    }
+    let pool = &state().pool;
+    let cycle = support::cycle(pool, cycle_id).await?;
+    if cycle.state == CycleState::Draft {
+        return Err(AppError::not_found("That review cycle"));
+    }
+    let version = support::version(pool, cycle.template_version_id).await?;
+    let scales = store::reviews::scales(pool).await?;
+    let scale = support::overall_scale(&version, &scales)?;
+    let filter = CalibrationFilter {
+        top_department: department.filter(|d| *d > 0),
+        manager: manager.filter(|m| *m > 0),
+        within_org_of: (!user.is_hr()).then_some(user.id),
+    };
+    let by_manager = filter.top_department.is_some();
+    let counts = store::reviews::histogram(pool, cycle_id, &filter, by_manager).await?;
+    let point_index = |rating: i64| scale.points.iter().position(|p| p.value == rating);
+    let mut overall = HistogramGroup {
+        id: 0,
+        name: "Everyone selected".into(),
+        counts: vec![0; scale.points.len()],
+        unrated: 0,
+    };
+    let mut groups: Vec<HistogramGroup> = Vec::new();
+    for (id, name, rating, n) in counts {
+        if groups.last().is_none_or(|g| g.id != id || g.name != name) {
+            groups.push(HistogramGroup {
+                id,
+                name,
                 counts: vec![0; scale.points.len()],
                 unrated: 0,
-            };
-            let mut groups: Vec<HistogramGroup> = Vec::new();
-            for (id, name, rating, n) in counts {
-                if groups.last().is_none_or(|g| g.id != id || g.name != name) {
-                    groups.push(HistogramGroup {
-                        id,
-                        name,
-                        counts: vec![0; scale.points.len()],
-                        unrated: 0,
-                    });
-                }
-                let group = groups.last_mut().expect("just pushed");
-                match point_index(rating) {
-                    Some(i) => {
-                        group.counts[i] += n;
-                        overall.counts[i] += n;
-                    }
-                    None => {
-                        group.unrated += n;
-                        overall.unrated += n;
-                    }
-                }
-            }
-            groups.truncate(60);
-            let page = page.unwrap_or(1).clamp(1, 100_000);
-            let total = overall.counts.iter().sum::<i64>() + overall.unrated;
-            let rows = store::reviews::calibration_rows(
-                pool,
-                cycle_id,
-                &filter,
-                sort.as_deref().unwrap_or("name"),
-                CALIBRATION_PAGE,
-                (page - 1) * CALIBRATION_PAGE,
-            )
-            .await?;
-            let departments = if user.is_hr() {
-                store::departments::all(pool)
-                    .await?
-                    .into_iter()
-                    .filter(|d| d.parent_id.is_none())
-                    .map(|d| (d.id, d.name))
-                    .collect()
-            } else {
-                vec![]
-            };
-            let managers = store::reviews::calibration_managers(pool, cycle_id, &filter).await?;
-            Ok(CalibrationPage {
-                can_change: cycle.state == CycleState::Calibration,
-                rows: rows
-                    .into_iter()
-                    .map(|p| CalibrationRow {
-                        participant_id: p.id,
-                        person_id: p.person_id,
-                        name: p.person_name,
-                        title: p.person_title,
-                        department: p.department,
-                        manager: p.manager_name,
-                        proposed: p.proposed_rating,
-                        final_rating: p.final_rating,
-                    })
-                    .collect(),
-                cycle,
-                scale,
-                overall,
-                groups,
-                groups_by_manager: by_manager,
-                total,
-                page,
-                page_size: CALIBRATION_PAGE,
-                departments,
-                managers,
-            })
+            });
         }
-        .await,
+        let group = groups.last_mut().expect("just pushed");
+        match point_index(rating) {
+            Some(i) => {
+                group.counts[i] += n;
+                overall.counts[i] += n;
+            }
+            None => {
+                group.unrated += n;
+                overall.unrated += n;
+            }
+        }
+    }
+    groups.truncate(60);
+    let page = page.unwrap_or(1).clamp(1, 100_000);
+    let total = overall.counts.iter().sum::<i64>() + overall.unrated;
+    let rows = store::reviews::calibration_rows(
+        pool,
+        cycle_id,
+        &filter,
+        sort.as_deref().unwrap_or("name"),
+        CALIBRATION_PAGE,
+        (page - 1) * CALIBRATION_PAGE,
     )
+    .await?;
+    let departments = if user.is_hr() {
+        store::departments::all(pool)
+            .await?
+            .into_iter()
+            .filter(|d| d.parent_id.is_none())
+            .map(|d| (d.id, d.name))
+            .collect()
+    } else {
+        vec![]
+    };
+    let managers = store::reviews::calibration_managers(pool, cycle_id, &filter).await?;
+    Ok(CalibrationPage {
+        can_change: cycle.state == CycleState::Calibration,
+        rows: rows
+            .into_iter()
+            .map(|p| CalibrationRow {
+                participant_id: p.id,
+                person_id: p.person_id,
+                name: p.person_name,
+                title: p.person_title,
+                department: p.department,
+                manager: p.manager_name,
+                proposed: p.proposed_rating,
+                final_rating: p.final_rating,
+            })
+            .collect(),
+        cycle,
+        scale,
+        overall,
+        groups,
+        groups_by_manager: by_manager,
+        total,
+        page,
+        page_size: CALIBRATION_PAGE,
+        departments,
+        managers,
+    })
 }
 
 /// Changes a reviewee's final rating during calibration, with a required justification.
@@ -1359,50 +1247,52 @@ pub async fn change_final_rating(
     use crate::auth::{current_user, state};
     use crate::error::AppError;
     use crate::store;
-    crate::api::respond(
-        async move {
-            let user = current_user()?;
-            let pool = &state().pool;
-            let p = support::participant(pool, participant_id).await?;
-            let who = support::standing(pool, &user, &p).await?;
-            if !(who.is_hr || who.is_manager) || who.is_reviewee {
-                return Err(AppError::Forbidden);
-            }
-            let cycle = support::cycle(pool, p.cycle_id).await?;
-            if cycle.state != CycleState::Calibration {
-                return Err(AppError::Conflict("Ratings change only while the cycle is in calibration.".into()));
-            }
-            if p.released_at.is_some() {
-                return Err(AppError::Conflict(format!(
-                    "{}'s results have been released; the rating can no longer change.",
-                    p.person_name
-                )));
-            }
-            let version = support::version(pool, p.template_version_id).await?;
-            let scales = store::reviews::scales(pool).await?;
-            let scale = support::overall_scale(&version, &scales);
-            let mut errors = Vec::new();
-            let value = rating.trim().parse::<i64>().ok().filter(|v| scale.contains(*v));
-            if value.is_none() {
-                errors.push(FieldError::new(
-                    "rating",
-                    format!("Choose a rating from {} to {}.", scale.min(), scale.max()),
-                ));
-            }
-            let justification = justification.trim();
-            if justification.chars().count() < 10 {
-                errors.push(FieldError::new(
-                    "justification",
-                    "Explain the change in a sentence (at least 10 characters): it is kept with the rating.",
-                ));
-            }
-            if !errors.is_empty() {
-                return Err(AppError::Invalid(errors));
-            }
-            store::reviews::set_final_rating(pool, &p, value.unwrap_or_default(), justification, user.id).await
-        }
-        .await,
-    )
+    let user = current_user()?;
+    let pool = &state().pool;
+    let p = support::participant(pool, participant_id).await?;
+    let who = support::standing(pool, &user, &p).await?;
+    if !(who.is_hr || who.is_manager) || who.is_reviewee {
+        return Err(AppError::Forbidden);
+    }
+    let cycle = support::cycle(pool, p.cycle_id).await?;
+    if cycle.state != CycleState::Calibration {
+        return Err(AppError::Conflict(
+            "Ratings change only while the cycle is in calibration.".into(),
+        ));
+    }
+    if p.released_at.is_some() {
+        return Err(AppError::Conflict(format!(
+            "{}'s results have been released; the rating can no longer change.",
+            p.person_name
+        )));
+    }
+    let version = support::version(pool, p.template_version_id).await?;
+    let scales = store::reviews::scales(pool).await?;
+    let scale = support::overall_scale(&version, &scales)?;
+    let mut errors = Vec::new();
+    let value = rating
+        .trim()
+        .parse::<i64>()
+        .ok()
+        .filter(|v| scale.contains(*v));
+    if value.is_none() {
+        errors.push(FieldError::new(
+            "rating",
+            format!("Choose a rating from {} to {}.", scale.min(), scale.max()),
+        ));
+    }
+    let justification = justification.trim();
+    if justification.chars().count() < 10 {
+        errors.push(FieldError::new(
+            "justification",
+            "Explain the change in a sentence (at least 10 characters): it is kept with the rating.",
+        ));
+    }
+    if !errors.is_empty() {
+        return Err(AppError::Invalid(errors));
+    }
+    store::reviews::set_final_rating(pool, &p, value.unwrap_or_default(), justification, user.id)
+        .await
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1412,176 +1302,163 @@ pub async fn change_final_rating(
 pub async fn my_reviews() -> AppResult<MyReviewsPage> {
     use crate::auth::{current_user, state};
     use crate::store;
-    crate::api::respond(
-        async move {
-            let user = current_user()?;
-            let pool = &state().pool;
-            let scales = store::reviews::scales(pool).await?;
-            let to_write = store::reviews::assignments_of(pool, user.id).await?;
-            let mut nominations = Vec::new();
-            let mut mine = Vec::new();
-            let mut versions: BTreeMap<i64, crate::store::reviews::TemplateVersion> =
-                BTreeMap::new();
-            // A person's reviews span a few cycles: each is read once.
-            let mut cycles: BTreeMap<i64, Cycle> = BTreeMap::new();
-            for (p, cycle_name, state) in store::reviews::reviews_of(pool, user.id).await? {
-                support::read_once(&mut versions, p.template_version_id, || {
-                    support::version(pool, p.template_version_id)
-                })
-                .await?;
-                if state == CycleState::Nomination.as_str() {
-                    let cycle = support::read_once(&mut cycles, p.cycle_id, || {
-                        support::cycle(pool, p.cycle_id)
-                    })
+    let user = current_user()?;
+    let pool = &state().pool;
+    let scales = store::reviews::scales(pool).await?;
+    let to_write = store::reviews::assignments_of(pool, user.id).await?;
+    let mut nominations = Vec::new();
+    let mut mine = Vec::new();
+    let mut versions: BTreeMap<i64, crate::store::reviews::TemplateVersion> = BTreeMap::new();
+    // A person's reviews span a few cycles: each is read once.
+    let mut cycles: BTreeMap<i64, Cycle> = BTreeMap::new();
+    for (p, cycle_name, state) in store::reviews::reviews_of(pool, user.id).await? {
+        support::read_once(&mut versions, p.template_version_id, || {
+            support::version(pool, p.template_version_id)
+        })
+        .await?;
+        if state == CycleState::Nomination.as_str() {
+            let cycle =
+                support::read_once(&mut cycles, p.cycle_id, || support::cycle(pool, p.cycle_id))
                     .await?;
-                    let peers = store::reviews::nominations(pool, p.id).await?;
-                    nominations.push(NominationTask {
-                        participant_id: p.id,
-                        cycle_name: cycle_name.clone(),
-                        person_name: p.person_name.clone(),
-                        due: cycle.nomination_due.clone(),
-                        nominated: peers.iter().filter(|n| n.state == "nominated").count(),
-                        approved: peers
-                            .iter()
-                            .filter(|n| n.state != "nominated" && n.state != "declined")
-                            .count(),
-                        for_manager: false,
-                    });
-                }
-                let released = p.released_at.is_some();
-                mine.push(ResultLink {
-                    participant_id: p.id,
-                    cycle_name,
-                    person_name: p.person_name.clone(),
-                    released,
-                    acknowledged: p.acknowledged_at.is_some(),
-                    signed_off: p.signed_off_at.is_some(),
-                    rating: if released {
-                        support::label_for(&p, &versions, &scales)
-                    } else {
-                        None
-                    },
-                });
-            }
-            let mut team = Vec::new();
-            for (p, cycle_name) in store::reviews::team_participants(pool, user.id).await? {
-                support::read_once(&mut versions, p.template_version_id, || {
-                    support::version(pool, p.template_version_id)
-                })
-                .await?;
-                let cycle = support::read_once(&mut cycles, p.cycle_id, || {
-                    support::cycle(pool, p.cycle_id)
-                })
-                .await?;
-                if cycle.state == CycleState::Nomination {
-                    let peers = store::reviews::nominations(pool, p.id).await?;
-                    let waiting = peers.iter().filter(|n| n.state == "nominated").count();
-                    if waiting > 0 {
-                        nominations.push(NominationTask {
-                            participant_id: p.id,
-                            cycle_name: cycle_name.clone(),
-                            person_name: p.person_name.clone(),
-                            due: cycle.nomination_due.clone(),
-                            nominated: waiting,
-                            approved: peers
-                                .iter()
-                                .filter(|n| n.state != "nominated" && n.state != "declined")
-                                .count(),
-                            for_manager: true,
-                        });
-                    }
-                }
-                team.push(ResultLink {
-                    participant_id: p.id,
-                    cycle_name,
-                    person_name: p.person_name.clone(),
-                    released: p.released_at.is_some(),
-                    acknowledged: p.acknowledged_at.is_some(),
-                    signed_off: p.signed_off_at.is_some(),
-                    rating: support::label_for(&p, &versions, &scales),
-                });
-            }
-            Ok(MyReviewsPage {
-                to_write,
-                nominations,
-                mine,
-                team,
-                is_hr: user.is_hr(),
-            })
+            let peers = store::reviews::nominations(pool, p.id).await?;
+            nominations.push(NominationTask {
+                participant_id: p.id,
+                cycle_name: cycle_name.clone(),
+                person_name: p.person_name.clone(),
+                due: cycle.nomination_due.clone(),
+                nominated: peers.iter().filter(|n| n.state == "nominated").count(),
+                approved: peers
+                    .iter()
+                    .filter(|n| n.state != "nominated" && n.state != "declined")
+                    .count(),
+                for_manager: false,
+            });
         }
-        .await,
-    )
+        let released = p.released_at.is_some();
+        mine.push(ResultLink {
+            participant_id: p.id,
+            cycle_name,
+            person_name: p.person_name.clone(),
+            released,
+            acknowledged: p.acknowledged_at.is_some(),
+            signed_off: p.signed_off_at.is_some(),
+            rating: if released {
+                support::label_for(&p, &versions, &scales)?
+            } else {
+                None
+            },
+        });
+    }
+    let mut team = Vec::new();
+    for (p, cycle_name) in store::reviews::team_participants(pool, user.id).await? {
+        support::read_once(&mut versions, p.template_version_id, || {
+            support::version(pool, p.template_version_id)
+        })
+        .await?;
+        let cycle =
+            support::read_once(&mut cycles, p.cycle_id, || support::cycle(pool, p.cycle_id))
+                .await?;
+        if cycle.state == CycleState::Nomination {
+            let peers = store::reviews::nominations(pool, p.id).await?;
+            let waiting = peers.iter().filter(|n| n.state == "nominated").count();
+            if waiting > 0 {
+                nominations.push(NominationTask {
+                    participant_id: p.id,
+                    cycle_name: cycle_name.clone(),
+                    person_name: p.person_name.clone(),
+                    due: cycle.nomination_due.clone(),
+                    nominated: waiting,
+                    approved: peers
+                        .iter()
+                        .filter(|n| n.state != "nominated" && n.state != "declined")
+                        .count(),
+                    for_manager: true,
+                });
+            }
+        }
+        team.push(ResultLink {
+            participant_id: p.id,
+            cycle_name,
+            person_name: p.person_name.clone(),
+            released: p.released_at.is_some(),
+            acknowledged: p.acknowledged_at.is_some(),
+            signed_off: p.signed_off_at.is_some(),
+            rating: support::label_for(&p, &versions, &scales)?,
+        });
+    }
+    Ok(MyReviewsPage {
+        to_write,
+        nominations,
+        mine,
+        team,
+        is_hr: user.is_hr(),
+    })
 }
 
 /// A review to write (or, once submitted, to read back): only its reviewer may open it.
 #[server(prefix = "/api", endpoint = "review_form")]
 pub async fn review_form(assignment_id: AssignmentId) -> AppResult<WritePage> {
     use crate::auth::{current_user, state};
-    use crate::domain::reviews::past_due;
     use crate::error::AppError;
     use crate::store;
-    crate::api::respond(
-        async move {
-            let user = current_user()?;
-            let pool = &state().pool;
-            let a = store::reviews::assignment(pool, assignment_id)
-                .await?
-                .filter(|a| a.reviewer_id == user.id && a.state() != AssignmentState::Declined)
-                .ok_or_else(|| AppError::not_found("That review"))?;
-            let cycle = support::cycle(pool, a.cycle_id).await?;
-            let version = support::version(pool, a.template_version_id).await?;
-            let kind = a.kind();
-            let sections: Vec<Section> = version
-                .definition
-                .sections
+    use keel_core::reviews::past_due;
+    let user = current_user()?;
+    let pool = &state().pool;
+    let a = store::reviews::assignment(pool, assignment_id)
+        .await?
+        .filter(|a| a.reviewer_id == user.id && a.state() != AssignmentState::Declined)
+        .ok_or_else(|| AppError::not_found("That review"))?;
+    let cycle = support::cycle(pool, a.cycle_id).await?;
+    let version = support::version(pool, a.template_version_id).await?;
+    let kind = a.kind();
+    let sections: Vec<Section> = version
+        .definition
+        .sections
+        .iter()
+        .map(|s| Section {
+            key: s.key.clone(),
+            title: s.title.clone(),
+            questions: s
+                .questions
                 .iter()
-                .map(|s| Section {
-                    key: s.key.clone(),
-                    title: s.title.clone(),
-                    questions: s
-                        .questions
-                        .iter()
-                        .filter(|q| q.asks(kind))
-                        .cloned()
-                        .collect(),
-                })
-                .filter(|s| !s.questions.is_empty())
-                .collect();
-            let (goals, goal_period) = match cycle.goal_period_id {
-                Some(period) => {
-                    let rows = store::goals::goals_of(pool, a.reviewee_id, period).await?;
-                    let rows = crate::api::goals::support::visible_only(pool, &user, rows).await?;
-                    let name = store::goals::period(pool, period).await?.map(|p| p.name);
-                    (
-                        rows.iter()
-                            .map(|r| crate::api::goals::support::summarize(r, 0))
-                            .collect(),
-                        name,
-                    )
-                }
-                None => (vec![], None),
-            };
-            Ok(WritePage {
-                assignment_id,
-                cycle_name: cycle.name.clone(),
-                kind,
-                state: a.state(),
-                reviewee_id: a.reviewee_id,
-                reviewee_name: a.reviewee_name.clone(),
-                reviewee_title: a.reviewee_title.clone(),
-                past_due: past_due(&cycle.writing_due, support::today()),
-                writing_due: cycle.writing_due.clone(),
-                anonymous: cycle.is_anonymous(kind),
-                sections,
-                scales: store::reviews::scales(pool).await?,
-                answers: a.answers(),
-                saved_at: a.saved_at,
-                goals,
-                goal_period,
-            })
+                .filter(|q| q.asks(kind))
+                .cloned()
+                .collect(),
+        })
+        .filter(|s| !s.questions.is_empty())
+        .collect();
+    let (goals, goal_period) = match cycle.goal_period_id {
+        Some(period) => {
+            let rows = store::goals::goals_of(pool, a.reviewee_id, period).await?;
+            let rows = crate::api::goals::support::visible_only(pool, &user, rows).await?;
+            let name = store::goals::period(pool, period).await?.map(|p| p.name);
+            (
+                rows.iter()
+                    .map(|r| crate::api::goals::support::summarize(r, 0))
+                    .collect(),
+                name,
+            )
         }
-        .await,
-    )
+        None => (vec![], None),
+    };
+    Ok(WritePage {
+        assignment_id,
+        cycle_name: cycle.name.clone(),
+        kind,
+        state: a.state(),
+        reviewee_id: a.reviewee_id,
+        reviewee_name: a.reviewee_name.clone(),
+        reviewee_title: a.reviewee_title.clone(),
+        past_due: past_due(&cycle.writing_due, support::today()),
+        writing_due: cycle.writing_due.clone(),
+        anonymous: cycle.is_anonymous(kind),
+        sections,
+        scales: store::reviews::scales(pool).await?,
+        answers: a.answers(),
+        saved_at: a.saved_at,
+        goals,
+        goal_period,
+    })
 }
 
 /// Saves a review's answers as a draft (`intent` "save", also the autosave) or submits them
@@ -1590,66 +1467,78 @@ pub async fn review_form(assignment_id: AssignmentId) -> AppResult<WritePage> {
 pub async fn save_review(
     assignment_id: AssignmentId,
     answers: Option<BTreeMap<String, String>>,
-    intent: String,
+    intent: SaveIntent,
 ) -> AppResult<Saved> {
     use crate::auth::{current_user, state};
-    use crate::domain::reviews::{check_answers, overall_score, past_due, Completeness};
     use crate::error::AppError;
     use crate::store;
-    crate::api::respond(
-        async move {
-            let user = current_user()?;
-            let pool = &state().pool;
-            let a = store::reviews::assignment(pool, assignment_id)
-                .await?
-                .filter(|a| a.reviewer_id == user.id)
-                .ok_or_else(|| AppError::not_found("That review"))?;
-            match a.state() {
-                AssignmentState::Submitted => {
-                    return Err(AppError::Conflict(
-                        "This review has already been submitted and can no longer be changed.".into(),
-                    ))
-                }
-                AssignmentState::Nominated | AssignmentState::Declined => {
-                    return Err(AppError::Conflict("This peer review has not been approved by the manager.".into()))
-                }
-                _ => {}
-            }
-            let cycle = support::cycle(pool, a.cycle_id).await?;
-            if !matches!(cycle.state, CycleState::Nomination | CycleState::Writing) {
-                return Err(AppError::Conflict(format!(
-                    "Reviews for {} are closed: the cycle is in {}.",
-                    cycle.name,
-                    cycle.state.label().to_lowercase()
-                )));
-            }
-            let submit = intent == "submit";
-            if submit && cycle.state != CycleState::Writing {
-                return Err(AppError::Conflict(
-                    "Reviews can be submitted once the writing phase opens; your draft is kept.".into(),
-                ));
-            }
-            if submit && past_due(&cycle.writing_due, support::today()) {
-                return Err(AppError::Conflict(format!(
-                    "The deadline for these reviews was {}; reviews can no longer be submitted. Your draft is kept.",
-                    cycle.writing_due
-                )));
-            }
-            let version = support::version(pool, a.template_version_id).await?;
-            let scales = store::reviews::scales(pool).await?;
-            let answers: Answers = answers.unwrap_or_default().into_iter().collect();
-            let completeness = if submit { Completeness::Submit } else { Completeness::Draft };
-            let kept = check_answers(&version.definition, &scales, a.kind(), &answers, completeness)
-                .map_err(AppError::Invalid)?;
-            let score = overall_score(&version.definition, &scales, &kept);
-            let saved_at = store::reviews::save_answers(pool, &a, &kept, submit, score, cycle.is_anonymous(a.kind())).await?;
-            if submit {
-                leptos_axum::redirect("/reviews");
-            }
-            Ok(Saved { saved_at, submitted: submit })
+    use keel_core::reviews::{check_answers, overall_score, past_due, Completeness};
+    let user = current_user()?;
+    let pool = &state().pool;
+    let a = store::reviews::assignment(pool, assignment_id)
+        .await?
+        .filter(|a| a.reviewer_id == user.id)
+        .ok_or_else(|| AppError::not_found("That review"))?;
+    match a.state() {
+        AssignmentState::Submitted => {
+            return Err(AppError::Conflict(
+                "This review has already been submitted and can no longer be changed.".into(),
+            ))
         }
-        .await,
+        AssignmentState::Nominated | AssignmentState::Declined => {
+            return Err(AppError::Conflict(
+                "This peer review has not been approved by the manager.".into(),
+            ))
+        }
+        _ => {}
+    }
+    let cycle = support::cycle(pool, a.cycle_id).await?;
+    if !matches!(cycle.state, CycleState::Nomination | CycleState::Writing) {
+        return Err(AppError::Conflict(format!(
+            "Reviews for {} are closed: the cycle is in {}.",
+            cycle.name,
+            cycle.state.label().to_lowercase()
+        )));
+    }
+    let submit = intent == SaveIntent::Submit;
+    if submit && cycle.state != CycleState::Writing {
+        return Err(AppError::Conflict(
+            "Reviews can be submitted once the writing phase opens; your draft is kept.".into(),
+        ));
+    }
+    if submit && past_due(&cycle.writing_due, support::today()) {
+        return Err(AppError::Conflict(format!(
+            "The deadline for these reviews was {}; reviews can no longer be submitted. Your draft is kept.",
+            cycle.writing_due
+        )));
+    }
+    let version = support::version(pool, a.template_version_id).await?;
+    let scales = store::reviews::scales(pool).await?;
+    let answers: Answers = answers.unwrap_or_default().into_iter().collect();
+    let completeness = if submit {
+        Completeness::Submit
+    } else {
+        Completeness::Draft
+    };
+    let kept = check_answers(
+        &version.definition,
+        &scales,
+        a.kind(),
+        &answers,
+        completeness,
     )
+    .map_err(AppError::Invalid)?;
+    let score = overall_score(&version.definition, &scales, &kept);
+    let saved_at =
+        store::reviews::save_answers(pool, &a, &kept, submit, score, cycle.is_anonymous(a.kind()))
+            .await?;
+    if submit {
+        leptos_axum::redirect("/reviews");
+    }
+    Ok(Saved {
+        saved_at,
+        submitted: submit,
+    })
 }
 
 #[server(prefix = "/api", endpoint = "nomination_page")]
@@ -1657,62 +1546,55 @@ pub async fn nomination_page(participant_id: ParticipantId) -> AppResult<Nominat
     use crate::auth::{current_user, state};
     use crate::error::AppError;
     use crate::store;
-    crate::api::respond(
-        async move {
-            let user = current_user()?;
-            let pool = &state().pool;
-            let p = support::participant(pool, participant_id).await?;
-            let who = support::standing(pool, &user, &p).await?;
-            let viewer_is_manager = p.manager_id == Some(user.id) || who.is_hr;
-            if !(who.is_reviewee || viewer_is_manager) {
-                return Err(AppError::not_found("That review"));
-            }
-            let cycle = support::cycle(pool, p.cycle_id).await?;
-            if !cycle.has(ReviewerType::Peer) {
-                return Err(AppError::not_found("Peer nomination for that cycle"));
-            }
-            let chosen = store::reviews::nominations(pool, p.id).await?;
-            let mut options: Vec<PeerOption> = chosen
-                .iter()
-                .map(|n| PeerOption {
-                    id: n.reviewer_id,
-                    name: n.name.clone(),
-                    title: n.title.clone(),
-                    // Whether an approved peer has written yet is nobody's business here: it
-                    // would tell which answer in the combined view is whose.
-                    state: AssignmentState::parse(&n.state).map(|state| match state {
-                        AssignmentState::Draft | AssignmentState::Submitted => {
-                            AssignmentState::Pending
-                        }
-                        other => other,
-                    }),
-                })
-                .collect();
-            for colleague in store::reviews::colleagues(pool, p.person_id, 40).await? {
-                if !options.iter().any(|o| o.id == colleague.0) {
-                    options.push(PeerOption {
-                        id: colleague.0,
-                        name: colleague.1,
-                        title: colleague.2,
-                        state: None,
-                    });
-                }
-            }
-            Ok(Nominations {
-                participant_id,
-                person_name: p.person_name,
-                cycle_name: cycle.name.clone(),
-                cycle_state: cycle.state,
-                due: cycle.nomination_due.clone(),
-                peer_min: cycle.peer_min,
-                peer_max: cycle.peer_max,
-                options,
-                viewer_is_reviewee: who.is_reviewee,
-                viewer_is_manager,
-            })
+    let user = current_user()?;
+    let pool = &state().pool;
+    let p = support::participant(pool, participant_id).await?;
+    let who = support::standing(pool, &user, &p).await?;
+    let viewer_is_manager = p.manager_id == Some(user.id) || who.is_hr;
+    if !(who.is_reviewee || viewer_is_manager) {
+        return Err(AppError::not_found("That review"));
+    }
+    let cycle = support::cycle(pool, p.cycle_id).await?;
+    if !cycle.has(ReviewerType::Peer) {
+        return Err(AppError::not_found("Peer nomination for that cycle"));
+    }
+    let chosen = store::reviews::nominations(pool, p.id).await?;
+    let mut options: Vec<PeerOption> = chosen
+        .iter()
+        .map(|n| PeerOption {
+            id: n.reviewer_id,
+            name: n.name.clone(),
+            title: n.title.clone(),
+            // Whether an approved peer has written yet is nobody's business here: it
+            // would tell which answer in the combined view is whose.
+            state: AssignmentState::parse(&n.state).map(|state| match state {
+                AssignmentState::Draft | AssignmentState::Submitted => AssignmentState::Pending,
+                other => other,
+            }),
+        })
+        .collect();
+    for colleague in store::reviews::colleagues(pool, p.person_id, 40).await? {
+        if !options.iter().any(|o| o.id == colleague.0) {
+            options.push(PeerOption {
+                id: colleague.0,
+                name: colleague.1,
+                title: colleague.2,
+                state: None,
+            });
         }
-        .await,
-    )
+    }
+    Ok(Nominations {
+        participant_id,
+        person_name: p.person_name,
+        cycle_name: cycle.name.clone(),
+        cycle_state: cycle.state,
+        due: cycle.nomination_due.clone(),
+        peer_min: cycle.peer_min,
+        peer_max: cycle.peer_max,
+        options,
+        viewer_is_reviewee: who.is_reviewee,
+        viewer_is_manager,
+    })
 }
 
 /// The reviewee proposes their peer reviewers (between the cycle's minimum and maximum).
@@ -1724,85 +1606,79 @@ pub async fn nominate_peers(
     use crate::auth::{current_user, state};
     use crate::error::AppError;
     use crate::store;
-    crate::api::respond(
-        async move {
-            let user = current_user()?;
-            let pool = &state().pool;
-            let p = support::participant(pool, participant_id).await?;
-            if p.person_id != user.id {
-                return Err(AppError::not_found("That review"));
-            }
-            let cycle = support::cycle(pool, p.cycle_id).await?;
-            if cycle.state != CycleState::Nomination {
-                return Err(AppError::Conflict(
-                    "Peer nomination for this cycle is closed.".into(),
-                ));
-            }
-            let mut ids: Vec<i64> = Vec::new();
-            for text in peers.unwrap_or_default() {
-                let id = support::parse_id(&text, "That colleague")?;
-                if id == user.id {
-                    return Err(AppError::invalid(
-                        "peers",
-                        "You cannot review yourself as a peer.",
-                    ));
-                }
-                if !ids.contains(&id) {
-                    ids.push(id);
-                }
-            }
-            let approved = store::reviews::nominations(pool, p.id)
-                .await?
-                .iter()
-                .filter(|n| {
-                    n.state != "nominated" && n.state != "declined" && !ids.contains(&n.reviewer_id)
-                })
-                .count() as i64;
-            let total = ids.len() as i64 + approved;
-            if total < cycle.peer_min || total > cycle.peer_max {
-                return Err(AppError::invalid(
-                    "peers",
-                    format!(
-                        "Choose between {} and {} peers ({} chosen).",
-                        cycle.peer_min, cycle.peer_max, total
-                    ),
-                ));
-            }
-            for id in &ids {
-                match store::people::card(pool, *id).await? {
-                    Some(card)
-                        if card.status == crate::domain::people::EmploymentStatus::Active => {}
-                    _ => {
-                        return Err(AppError::invalid(
-                            "peers",
-                            "Choose colleagues from the list.",
-                        ))
-                    }
-                }
-                if Some(*id) == p.manager_id {
-                    return Err(AppError::invalid(
-                        "peers",
-                        "Your manager writes the manager review; choose colleagues as peers.",
-                    ));
-                }
-            }
-            let nominations = store::reviews::nominations(pool, p.id).await?;
-            if let Some(declined) = nominations
-                .iter()
-                .find(|n| n.state == "declined" && ids.contains(&n.reviewer_id))
-            {
-                return Err(AppError::invalid(
-                    "peers",
-                    format!(
-                        "Your manager declined {}; choose someone else.",
-                        declined.name
-                    ),
-                ));
-            }
-            store::reviews::nominate(pool, &p, &cycle, &ids).await
+    let user = current_user()?;
+    let pool = &state().pool;
+    let p = support::participant(pool, participant_id).await?;
+    if p.person_id != user.id {
+        return Err(AppError::not_found("That review"));
+    }
+    let cycle = support::cycle(pool, p.cycle_id).await?;
+    if cycle.state != CycleState::Nomination {
+        return Err(AppError::Conflict(
+            "Peer nomination for this cycle is closed.".into(),
+        ));
+    }
+    let mut ids: Vec<i64> = Vec::new();
+    for text in peers.unwrap_or_default() {
+        let id = support::parse_id(&text, "That colleague")?;
+        if id == user.id {
+            return Err(AppError::invalid(
+                "peers",
+                "You cannot review yourself as a peer.",
+            ));
         }
-        .await,
-    )
+        if !ids.contains(&id) {
+            ids.push(id);
+        }
+    }
+    let approved = store::reviews::nominations(pool, p.id)
+        .await?
+        .iter()
+        .filter(|n| {
+            n.state != "nominated" && n.state != "declined" && !ids.contains(&n.reviewer_id)
+        })
+        .count() as i64;
+    let total = ids.len() as i64 + approved;
+    if total < cycle.peer_min || total > cycle.peer_max {
+        return Err(AppError::invalid(
+            "peers",
+            format!(
+                "Choose between {} and {} peers ({} chosen).",
+                cycle.peer_min, cycle.peer_max, total
+            ),
+        ));
+    }
+    for id in &ids {
+        match store::people::card(pool, *id).await? {
+            Some(card) if card.status == keel_core::people::EmploymentStatus::Active => {}
+            _ => {
+                return Err(AppError::invalid(
+                    "peers",
+                    "Choose colleagues from the list.",
+                ))
+            }
+        }
+        if Some(*id) == p.manager_id {
+            return Err(AppError::invalid(
+                "peers",
+                "Your manager writes the manager review; choose colleagues as peers.",
+            ));
+        }
+    }
+    let nominations = store::reviews::nominations(pool, p.id).await?;
+    if let Some(declined) = nominations
+        .iter()
+        .find(|n| n.state == "declined" && ids.contains(&n.reviewer_id))
+    {
+        return Err(AppError::invalid(
+            "peers",
+            format!(
+                "Your manager declined {}; choose someone else.",
+                declined.name
+            ),
+        ));
+    }
+    store::reviews::nominate(pool, &p, &cycle, &ids).await
 }
 
 /// The manager approves or declines a nominated peer, or adds one by e-mail.
@@ -1810,132 +1686,110 @@ pub async fn nominate_peers(
 pub async fn decide_peer(
     participant_id: ParticipantId,
     peer: String,
-    decision: String,
+    decision: PeerDecision,
 ) -> AppResult<()> {
     use crate::auth::{current_user, state};
     use crate::error::AppError;
     use crate::store;
-    crate::api::respond(
-        async move {
-            let user = current_user()?;
-            let pool = &state().pool;
-            let p = support::participant(pool, participant_id).await?;
-            if !(p.manager_id == Some(user.id) || user.is_hr()) || p.person_id == user.id {
-                return Err(AppError::Forbidden);
-            }
-            let cycle = support::cycle(pool, p.cycle_id).await?;
-            if !matches!(cycle.state, CycleState::Nomination | CycleState::Writing) {
-                return Err(AppError::Conflict(
-                    "Peer reviewers can no longer change in this cycle.".into(),
-                ));
-            }
-            let peer = peer.trim();
-            let peer_id = match peer.parse::<i64>() {
-                Ok(id) => id,
-                Err(_) => store::people::active_id_by_email(pool, &peer.to_lowercase())
-                    .await?
-                    .ok_or_else(|| {
-                        AppError::invalid("peer", "No active person has that e-mail.")
-                    })?,
-            };
-            if peer_id == p.person_id {
-                return Err(AppError::invalid(
-                    "peer",
-                    "People do not review themselves as peers.",
-                ));
-            }
-            if Some(peer_id) == p.manager_id || peer_id == user.id {
-                return Err(AppError::invalid(
-                    "peer",
-                    "The manager writes the manager review; peers are colleagues.",
-                ));
-            }
-            match store::people::card(pool, peer_id).await? {
-                Some(card) if card.status == crate::domain::people::EmploymentStatus::Active => {}
-                _ => {
-                    return Err(AppError::invalid(
-                        "peer",
-                        "No active person has that e-mail.",
-                    ))
-                }
-            }
-            store::reviews::decide_nomination(
-                pool,
-                &p,
-                cycle.id,
-                peer_id,
-                decision != "decline",
-                user.id,
-            )
-            .await
+    let user = current_user()?;
+    let pool = &state().pool;
+    let p = support::participant(pool, participant_id).await?;
+    if !(p.manager_id == Some(user.id) || user.is_hr()) || p.person_id == user.id {
+        return Err(AppError::Forbidden);
+    }
+    let cycle = support::cycle(pool, p.cycle_id).await?;
+    if !matches!(cycle.state, CycleState::Nomination | CycleState::Writing) {
+        return Err(AppError::Conflict(
+            "Peer reviewers can no longer change in this cycle.".into(),
+        ));
+    }
+    let peer = peer.trim();
+    let peer_id = match peer.parse::<i64>() {
+        Ok(id) => id,
+        Err(_) => store::people::active_id_by_email(pool, &peer.to_lowercase())
+            .await?
+            .ok_or_else(|| AppError::invalid("peer", "No active person has that e-mail."))?,
+    };
+    if peer_id == p.person_id {
+        return Err(AppError::invalid(
+            "peer",
+            "People do not review themselves as peers.",
+        ));
+    }
+    if Some(peer_id) == p.manager_id || peer_id == user.id {
+        return Err(AppError::invalid(
+            "peer",
+            "The manager writes the manager review; peers are colleagues.",
+        ));
+    }
+    match store::people::card(pool, peer_id).await? {
+        Some(card) if card.status == keel_core::people::EmploymentStatus::Active => {}
+        _ => {
+            return Err(AppError::invalid(
+                "peer",
+                "No active person has that e-mail.",
+            ))
         }
-        .await,
+    }
+    store::reviews::decide_nomination(
+        pool,
+        &p,
+        cycle.id,
+        peer_id,
+        decision == PeerDecision::Approve,
+        user.id,
     )
+    .await
 }
 
 /// A reviewee's results: for them once released; for their managers and HR at any time.
 #[server(prefix = "/api", endpoint = "review_result")]
 pub async fn review_result(participant_id: ParticipantId) -> AppResult<ResultPage> {
     use crate::auth::{current_user, state};
-    crate::api::respond(
-        async move {
-            let user = current_user()?;
-            let pool = &state().pool;
-            let p = support::participant(pool, participant_id).await?;
-            support::result_page(pool, &user, p).await
-        }
-        .await,
-    )
+    let user = current_user()?;
+    let pool = &state().pool;
+    let p = support::participant(pool, participant_id).await?;
+    support::result_page(pool, &user, p).await
 }
 
 #[server(prefix = "/api", endpoint = "acknowledge_review")]
 pub async fn acknowledge_review(participant_id: ParticipantId, comment: String) -> AppResult<()> {
     use crate::auth::{current_user, state};
     use crate::error::AppError;
-    crate::api::respond(
-        async move {
-            let user = current_user()?;
-            let pool = &state().pool;
-            let p = support::participant(pool, participant_id).await?;
-            if p.person_id != user.id || p.released_at.is_none() {
-                return Err(AppError::not_found("That review"));
-            }
-            let comment = comment.trim();
-            if comment.chars().count() > 5_000 {
-                return Err(AppError::invalid(
-                    "comment",
-                    "Keep the comment under 5,000 characters.",
-                ));
-            }
-            crate::store::reviews::acknowledge(pool, &p, comment).await
-        }
-        .await,
-    )
+    let user = current_user()?;
+    let pool = &state().pool;
+    let p = support::participant(pool, participant_id).await?;
+    if p.person_id != user.id || p.released_at.is_none() {
+        return Err(AppError::not_found("That review"));
+    }
+    let comment = comment.trim();
+    if comment.chars().count() > 5_000 {
+        return Err(AppError::invalid(
+            "comment",
+            "Keep the comment under 5,000 characters.",
+        ));
+    }
+    crate::store::reviews::acknowledge(pool, &p, comment).await
 }
 
 #[server(prefix = "/api", endpoint = "sign_off_review")]
 pub async fn sign_off_review(participant_id: ParticipantId) -> AppResult<()> {
     use crate::auth::{current_user, state};
     use crate::error::AppError;
-    crate::api::respond(
-        async move {
-            let user = current_user()?;
-            let pool = &state().pool;
-            let p = support::participant(pool, participant_id).await?;
-            let who = support::standing(pool, &user, &p).await?;
-            if !who.is_manager {
-                return Err(AppError::Forbidden);
-            }
-            if p.acknowledged_at.is_none() {
-                return Err(AppError::Conflict(format!(
-                    "{} has not acknowledged the review yet.",
-                    p.person_name
-                )));
-            }
-            crate::store::reviews::sign_off(pool, &p, user.id).await
-        }
-        .await,
-    )
+    let user = current_user()?;
+    let pool = &state().pool;
+    let p = support::participant(pool, participant_id).await?;
+    let who = support::standing(pool, &user, &p).await?;
+    if !who.is_manager {
+        return Err(AppError::Forbidden);
+    }
+    if p.acknowledged_at.is_none() {
+        return Err(AppError::Conflict(format!(
+            "{} has not acknowledged the review yet.",
+            p.person_name
+        )));
+    }
+    crate::store::reviews::sign_off(pool, &p, user.id).await
 }
 
 /// Every review of a cycle (optionally one department), for printing: HR only, at most
@@ -1948,32 +1802,21 @@ pub async fn print_reviews(
     use crate::auth::state;
     use crate::store;
     use crate::store::reviews::CalibrationFilter;
-    crate::api::respond(
-        async move {
-            let user = support::hr()?;
-            let pool = &state().pool;
-            support::cycle(pool, cycle_id).await?;
-            let filter = CalibrationFilter {
-                top_department: department.filter(|d| *d > 0),
-                ..Default::default()
-            };
-            let rows = store::reviews::calibration_rows(
-                pool,
-                cycle_id,
-                &filter,
-                "department",
-                PRINT_LIMIT,
-                0,
-            )
+    let user = support::hr()?;
+    let pool = &state().pool;
+    support::cycle(pool, cycle_id).await?;
+    let filter = CalibrationFilter {
+        top_department: department.filter(|d| *d > 0),
+        ..Default::default()
+    };
+    let rows =
+        store::reviews::calibration_rows(pool, cycle_id, &filter, "department", PRINT_LIMIT, 0)
             .await?;
-            let mut pages = Vec::with_capacity(rows.len());
-            for p in rows {
-                pages.push(support::result_page(pool, &user, p).await?);
-            }
-            Ok(pages)
-        }
-        .await,
-    )
+    let mut pages = Vec::with_capacity(rows.len());
+    for p in rows {
+        pages.push(support::result_page(pool, &user, p).await?);
+    }
+    Ok(pages)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1982,52 +1825,36 @@ pub async fn print_reviews(
 #[server(prefix = "/api", endpoint = "notifications")]
 pub async fn notifications() -> AppResult<Vec<Notification>> {
     use crate::auth::{current_user, state};
-    crate::api::respond(
-        async move {
-            let user = current_user()?;
-            Ok(
-                crate::store::reviews::notifications(&state().pool, user.id, 100)
-                    .await?
-                    .into_iter()
-                    .map(|n| Notification {
-                        id: n.id,
-                        title: n.title,
-                        body: n.body,
-                        link: n.link,
-                        created_at: n.created_at,
-                        read: n.read_at.is_some(),
-                    })
-                    .collect(),
-            )
-        }
-        .await,
+    let user = current_user()?;
+    Ok(
+        crate::store::reviews::notifications(&state().pool, user.id, 100)
+            .await?
+            .into_iter()
+            .map(|n| Notification {
+                id: n.id,
+                title: n.title,
+                body: n.body,
+                link: n.link,
+                created_at: n.created_at,
+                read: n.read_at.is_some(),
+            })
+            .collect(),
     )
 }
 
 #[server(prefix = "/api", endpoint = "unread_notifications")]
 pub async fn unread_notifications() -> AppResult<i64> {
     use crate::auth::{current_user, state};
-    crate::api::respond(
-        async move {
-            let user = current_user()?;
-            crate::store::reviews::unread_count(&state().pool, user.id).await
-        }
-        .await,
-    )
+    let user = current_user()?;
+    crate::store::reviews::unread_count(&state().pool, user.id).await
 }
 
 /// Marks one notification read (or all, when `id` is empty).
 #[server(prefix = "/api", endpoint = "mark_notifications_read")]
-pub async fn mark_notifications_read(id: Option<String>) -> AppResult<()> {
+pub async fn mark_notifications_read(id: Option<i64>) -> AppResult<()> {
     use crate::auth::{current_user, state};
-    crate::api::respond(
-        async move {
-            let user = current_user()?;
-            let id = id.and_then(|i| i.trim().parse::<i64>().ok());
-            crate::store::reviews::mark_read(&state().pool, user.id, id).await
-        }
-        .await,
-    )
+    let user = current_user()?;
+    crate::store::reviews::mark_read(&state().pool, user.id, id).await
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -2052,7 +1879,7 @@ pub fn csv_field(text: &str) -> String {
 #[cfg(feature = "ssr")]
 pub async fn ratings_csv(
     pool: &crate::store::Pool,
-    user: &crate::domain::people::CurrentUser,
+    user: &keel_core::people::CurrentUser,
     cycle_id: CycleId,
 ) -> AppResult<(String, String)> {
     use crate::store;
@@ -2064,7 +1891,7 @@ pub async fn ratings_csv(
         "Name,Email,Department,Manager,Proposed rating,Final rating,Rating,Released,Acknowledged,Signed off\n",
     );
     let date = |at: Option<i64>| {
-        at.map(|t| crate::domain::demo_org::date_from_days(t.div_euclid(86_400)))
+        at.map(|t| keel_core::calendar::date_from_days(t.div_euclid(86_400)))
             .unwrap_or_default()
     };
     for (p, email) in store::reviews::export_rows(pool, cycle_id).await? {
@@ -2081,7 +1908,7 @@ pub async fn ratings_csv(
                 .map(|r| format!("{r:.2}"))
                 .unwrap_or_default(),
             p.final_rating.map(|r| r.to_string()).unwrap_or_default(),
-            support::label_for(&p, &versions, &scales).unwrap_or_default(),
+            support::label_for(&p, &versions, &scales)?.unwrap_or_default(),
             date(p.released_at),
             date(p.acknowledged_at),
             date(p.signed_off_at),

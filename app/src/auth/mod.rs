@@ -6,9 +6,9 @@ pub mod password;
 pub mod policy;
 pub mod session;
 
-use crate::domain::people::CurrentUser;
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
+use keel_core::people::CurrentUser;
 use leptos::prelude::*;
 
 /// The request's client address, put in the extensions by the server's middleware.

@@ -1,8 +1,8 @@
 //! The one place that answers "may this user do this?". Every server function asks it first.
 
-use crate::domain::goals::GoalLevel;
-use crate::domain::people::{CurrentUser, PersonId, Role};
 use crate::error::{AppError, AppResult};
+use keel_core::goals::GoalLevel;
+use keel_core::people::{CurrentUser, PersonId, Role};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Action {

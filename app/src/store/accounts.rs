@@ -2,8 +2,8 @@
 //! database does not leak live sessions) and the login attempts that rate limiting counts.
 
 use super::{internal, now, Pool, Tx};
-use crate::domain::people::{CurrentUser, PersonId, Role};
 use crate::error::AppResult;
+use keel_core::people::{CurrentUser, PersonId, Role};
 
 /// A password hash: deliberately not `Serialize`, so it can never end up in a response.
 pub struct PasswordHash(pub String);

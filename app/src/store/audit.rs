@@ -2,8 +2,8 @@
 //! before/after as JSON). Triggers on both backends refuse UPDATE and DELETE.
 
 use super::{internal, now, Tx};
-use crate::domain::people::PersonId;
 use crate::error::AppResult;
+use keel_core::people::PersonId;
 
 /// Records one change inside the transaction that makes it, so neither happens without the other.
 pub async fn record(

@@ -1,8 +1,8 @@
 //! Departments: a tree, read whole (there are hundreds, not millions).
 
 use super::{internal, Pool};
-use crate::domain::people::{Department, DepartmentId};
 use crate::error::AppResult;
+use keel_core::people::{Department, DepartmentId};
 
 #[derive(sqlx::FromRow)]
 struct DepartmentRow {

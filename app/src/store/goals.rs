@@ -6,13 +6,13 @@
 //! (`visible_only`), so the rule lives in one place.
 
 use super::{audit, internal, now, Pool, Tx};
-use crate::domain::goals::{
+use crate::error::{AppError, AppResult};
+use keel_core::goals::{
     goal_progress, CheckIn, Confidence, Direction, GoalComment, GoalId, GoalInput, GoalLevel,
     GoalRef, GoalStatus, KeyResult, KeyResultId, KeyResultKind, Period, PeriodId, PeriodKind,
     PlanState, ProgressMode, Visibility,
 };
-use crate::domain::people::{DepartmentId, PersonId};
-use crate::error::{AppError, AppResult};
+use keel_core::people::{DepartmentId, PersonId};
 use serde_json::json;
 
 // ---------------------------------------------------------------------------------------------
@@ -804,7 +804,7 @@ pub async fn recompute(tx: &mut Tx<'_>, goal: GoalId) -> AppResult<()> {
         .map_err(internal)?;
         let krs: Vec<(i64, f64)> = krs
             .into_iter()
-            .map(|(w, s, t, c)| (w, crate::domain::goals::key_result_progress(s, t, c)))
+            .map(|(w, s, t, c)| (w, keel_core::goals::key_result_progress(s, t, c)))
             .collect();
         let children: Vec<(i64, f64)> = if mode == ProgressMode::RolledUp {
             sqlx::query_as(

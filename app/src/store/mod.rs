@@ -150,6 +150,36 @@ pub fn internal(error: sqlx::Error) -> AppError {
     AppError::Internal { correlation_id }
 }
 
+/// A statement with its arguments, on either backend.
+pub type AnyQuery<'q> = sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>;
+
+/// Binds a float that may be NULL. sqlx 0.8.6's `Any` driver sends a NULL `f64` to PostgreSQL
+/// typed FLOAT4 and a NULL `f32` typed FLOAT8 (swapped in sqlx-core's any/arguments.rs). A
+/// statement prepared with a NULL `f64` is cached with a FLOAT4 parameter, and the next
+/// execution that binds a real `f64` fails with "incorrect binary data format". Binding a NULL
+/// as `f32` gives it the FLOAT8 type every non-NULL value has.
+pub fn bind_real(query: AnyQuery<'_>, value: Option<f64>) -> AnyQuery<'_> {
+    match value {
+        Some(value) => query.bind(value),
+        None => query.bind(None::<f32>),
+    }
+}
+
+/// Reads a JSON document the store wrote (a template, a scale's points, answers). One that does
+/// not decode is damaged data, never "empty": an internal error (logged with what it was), so
+/// nothing is shown as blank and nothing is written back over it.
+pub fn decode<T: serde::de::DeserializeOwned>(
+    what: &str,
+    id: i64,
+    text: &str,
+) -> crate::error::AppResult<T> {
+    serde_json::from_str(text).map_err(|error| {
+        let correlation_id = new_correlation_id();
+        tracing::error!(%correlation_id, %error, what, id, "stored JSON does not decode");
+        AppError::Internal { correlation_id }
+    })
+}
+
 pub fn new_correlation_id() -> String {
     use rand::Rng;
     let bytes: [u8; 6] = rand::thread_rng().gen();

@@ -2,11 +2,11 @@
 //! the same transaction).
 
 use super::{audit, internal, now, on_unique, Pool, Tx};
-use crate::domain::people::{
+use crate::error::{AppError, AppResult};
+use keel_core::people::{
     DirectoryPage, DirectoryQuery, EmploymentStatus, PersonCard, PersonId, PersonInput,
     PrivateDetails, Role,
 };
-use crate::error::{AppError, AppResult};
 use serde_json::json;
 
 /// The columns every `PersonCard` is read from; `e` is the person, `d` their department.

@@ -7,13 +7,13 @@
 
 use super::seed::{bulk_insert, Cell};
 use super::{audit, internal, is_sqlite, now, sync_id_sequence, Pool, Tx};
-use crate::domain::people::{DepartmentId, PersonId};
-use crate::domain::reviews::{
+use crate::error::{AppError, AppResult};
+use keel_core::people::{DepartmentId, PersonId};
+use keel_core::reviews::{
     parse_reviewer_types, reviewer_types_text, Answers, AssignmentId, AssignmentState,
     AssignmentSummary, Cycle, CycleId, CycleInput, CycleState, ParticipantId, ParticipantScope,
     RatingScale, ReviewerType, ScaleId, ScalePoint, TemplateDefinition, TemplateId, VersionId,
 };
-use crate::error::{AppError, AppResult};
 use serde_json::json;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
@@ -27,13 +27,14 @@ struct ScaleRow {
     points: String,
 }
 
-impl From<ScaleRow> for RatingScale {
-    fn from(r: ScaleRow) -> Self {
-        RatingScale {
+impl TryFrom<ScaleRow> for RatingScale {
+    type Error = AppError;
+    fn try_from(r: ScaleRow) -> AppResult<Self> {
+        Ok(RatingScale {
+            points: super::decode("rating_scales.points", r.id, &r.points)?,
             id: r.id,
             name: r.name,
-            points: serde_json::from_str(&r.points).unwrap_or_default(),
-        }
+        })
     }
 }
 
@@ -43,7 +44,7 @@ pub async fn scales(pool: &Pool) -> AppResult<Vec<RatingScale>> {
             .fetch_all(pool)
             .await
             .map_err(internal)?;
-    Ok(rows.into_iter().map(RatingScale::from).collect())
+    rows.into_iter().map(RatingScale::try_from).collect()
 }
 
 pub async fn create_scale(
@@ -101,16 +102,17 @@ struct VersionRow {
     definition: String,
 }
 
-impl From<VersionRow> for TemplateVersion {
-    fn from(r: VersionRow) -> Self {
-        TemplateVersion {
+impl TryFrom<VersionRow> for TemplateVersion {
+    type Error = AppError;
+    fn try_from(r: VersionRow) -> AppResult<Self> {
+        Ok(TemplateVersion {
+            definition: super::decode("template_versions.definition", r.version_id, &r.definition)?,
             template_id: r.template_id,
             name: r.name,
             version_id: r.version_id,
             version: r.version,
             frozen: r.frozen != 0,
-            definition: serde_json::from_str(&r.definition).unwrap_or_default(),
-        }
+        })
     }
 }
 
@@ -126,7 +128,7 @@ pub async fn templates(pool: &Pool) -> AppResult<Vec<TemplateVersion>> {
     .fetch_all(pool)
     .await
     .map_err(internal)?;
-    Ok(rows.into_iter().map(TemplateVersion::from).collect())
+    rows.into_iter().map(TemplateVersion::try_from).collect()
 }
 
 pub async fn latest_version(
@@ -140,7 +142,7 @@ pub async fn latest_version(
     .fetch_optional(pool)
     .await
     .map_err(internal)?;
-    Ok(row.map(TemplateVersion::from))
+    row.map(TemplateVersion::try_from).transpose()
 }
 
 pub async fn version(pool: &Pool, version: VersionId) -> AppResult<Option<TemplateVersion>> {
@@ -149,7 +151,7 @@ pub async fn version(pool: &Pool, version: VersionId) -> AppResult<Option<Templa
         .fetch_optional(pool)
         .await
         .map_err(internal)?;
-    Ok(row.map(TemplateVersion::from))
+    row.map(TemplateVersion::try_from).transpose()
 }
 
 /// A new template at version 1.
@@ -237,7 +239,8 @@ pub async fn edit_definition(
                 .into(),
         ));
     }
-    let before: TemplateDefinition = serde_json::from_str(&before_text).unwrap_or_default();
+    let before: TemplateDefinition =
+        super::decode("template_versions.definition", version_id, &before_text)?;
     let mut definition = before.clone();
     change(&mut definition)?;
     let at = now();
@@ -875,25 +878,34 @@ async fn release_where(
     cycle: &Cycle,
     department: Option<DepartmentId>,
 ) -> AppResult<usize> {
-    let people: Vec<(i64, i64)> = sqlx::query_as(
+    let select = format!(
         "SELECT id, person_id FROM review_participants
-         WHERE cycle_id = $1 AND released_at IS NULL AND ($2 = 0 OR top_department_id = $2) ORDER BY id",
-    )
-    .bind(cycle.id)
-    .bind(department.unwrap_or(0))
-    .fetch_all(&mut **tx)
-    .await
-    .map_err(internal)?;
-    sqlx::query(
+         WHERE cycle_id = $1 AND released_at IS NULL{} ORDER BY id",
+        if department.is_some() {
+            " AND top_department_id = $2"
+        } else {
+            ""
+        }
+    );
+    let mut query = sqlx::query_as(&select).bind(cycle.id);
+    if let Some(department) = department {
+        query = query.bind(department);
+    }
+    let people: Vec<(i64, i64)> = query.fetch_all(&mut **tx).await.map_err(internal)?;
+    let update = format!(
         "UPDATE review_participants SET released_at = $1
-         WHERE cycle_id = $2 AND released_at IS NULL AND ($3 = 0 OR top_department_id = $3)",
-    )
-    .bind(now())
-    .bind(cycle.id)
-    .bind(department.unwrap_or(0))
-    .execute(&mut **tx)
-    .await
-    .map_err(internal)?;
+         WHERE cycle_id = $2 AND released_at IS NULL{}",
+        if department.is_some() {
+            " AND top_department_id = $3"
+        } else {
+            ""
+        }
+    );
+    let mut query = sqlx::query(&update).bind(now()).bind(cycle.id);
+    if let Some(department) = department {
+        query = query.bind(department);
+    }
+    query.execute(&mut **tx).await.map_err(internal)?;
     let notes: Vec<Note> = people
         .iter()
         .map(|(participant, person)| Note {
@@ -1194,8 +1206,9 @@ pub async fn save_answers(
     }
     if submit {
         if assignment.kind() == ReviewerType::Manager {
-            sqlx::query("UPDATE review_participants SET proposed_rating = $1 WHERE id = $2")
-                .bind(score)
+            let query =
+                sqlx::query("UPDATE review_participants SET proposed_rating = $1 WHERE id = $2");
+            super::bind_real(query, score)
                 .bind(assignment.participant_id)
                 .execute(&mut *tx)
                 .await
@@ -1790,19 +1803,19 @@ pub async fn set_final_rating(
         .execute(&mut *tx)
         .await
         .map_err(internal)?;
-    sqlx::query(
+    let insert = sqlx::query(
         "INSERT INTO rating_changes (participant_id, actor_id, before_rating, after_rating, justification, at)
          VALUES ($1, $2, $3, $4, $5, $6)",
     )
     .bind(participant.id)
-    .bind(actor)
-    .bind(before)
-    .bind(rating)
-    .bind(justification)
-    .bind(now())
-    .execute(&mut *tx)
-    .await
-    .map_err(internal)?;
+    .bind(actor);
+    super::bind_real(insert, before)
+        .bind(rating)
+        .bind(justification)
+        .bind(now())
+        .execute(&mut *tx)
+        .await
+        .map_err(internal)?;
     audit::record(
         &mut tx,
         Some(actor),
@@ -1902,16 +1915,16 @@ pub async fn unread_count(pool: &Pool, person: PersonId) -> AppResult<i64> {
     .map_err(internal)
 }
 
-/// Marks one notification (or, with `None`, all of them) read.
+/// Marks one of a person's notifications read, or all of them when `id` is `None`.
 pub async fn mark_read(pool: &Pool, person: PersonId, id: Option<i64>) -> AppResult<()> {
-    sqlx::query(
-        "UPDATE notifications SET read_at = $1 WHERE person_id = $2 AND read_at IS NULL AND ($3 = 0 OR id = $3)",
-    )
-    .bind(now())
-    .bind(person)
-    .bind(id.unwrap_or(0))
-    .execute(pool)
-    .await
-    .map_err(internal)?;
+    let sql = format!(
+        "UPDATE notifications SET read_at = $1 WHERE person_id = $2 AND read_at IS NULL{}",
+        if id.is_some() { " AND id = $3" } else { "" }
+    );
+    let mut query = sqlx::query(&sql).bind(now()).bind(person);
+    if let Some(id) = id {
+        query = query.bind(id);
+    }
+    query.execute(pool).await.map_err(internal)?;
     Ok(())
 }

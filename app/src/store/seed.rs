@@ -3,10 +3,10 @@
 
 use super::accounts::{self, PasswordHash};
 use super::{audit, internal, now, people, Backend, Pool};
-use crate::domain::demo_goals::DemoGoals;
-use crate::domain::demo_org::DemoOrg;
-use crate::domain::people::{PersonId, Role};
+use crate::demo::goals::DemoGoals;
+use crate::demo::org::DemoOrg;
 use crate::error::{AppError, AppResult};
+use keel_core::people::{PersonId, Role};
 use serde_json::json;
 
 const BATCH: usize = 400;
@@ -124,9 +124,9 @@ pub async fn insert(
         rows,
     )
     .await?;
-    let goals = crate::domain::demo_goals::generate(org, seed, now().div_euclid(86_400));
+    let goals = crate::demo::goals::generate(org, seed, now().div_euclid(86_400));
     insert_goals(&mut tx, backend, &goals, at).await?;
-    let reviews = crate::domain::demo_reviews::generate(org, seed, now().div_euclid(86_400));
+    let reviews = crate::demo::reviews::generate(org, seed, now().div_euclid(86_400));
     insert_reviews(&mut tx, backend, org, &reviews, at).await?;
     let summary = json!({
         "employees": org.people.len(), "departments": org.departments.len(),
@@ -187,7 +187,7 @@ pub(crate) async fn bulk_insert(
                     Cell::Int(v) => query.bind(*v),
                     Cell::MaybeInt(v) => query.bind(*v),
                     Cell::Real(v) => query.bind(*v),
-                    Cell::MaybeReal(v) => query.bind(*v),
+                    Cell::MaybeReal(v) => super::bind_real(query, *v),
                     Cell::Text(v) => query.bind(v.clone()),
                     Cell::MaybeText(v) => query.bind(v.clone()),
                 };
@@ -470,7 +470,7 @@ pub async fn create_admin(
             )
             .bind(&email)
             .bind(department)
-            .bind(crate::domain::demo_org::date_from_days(at / 86_400))
+            .bind(keel_core::calendar::date_from_days(at / 86_400))
             .bind(at)
             .bind(at)
             .fetch_one(&mut *tx)
@@ -503,10 +503,10 @@ async fn insert_reviews(
     tx: &mut super::Tx<'_>,
     backend: Backend,
     org: &DemoOrg,
-    demo: &crate::domain::demo_reviews::DemoReviews,
+    demo: &crate::demo::reviews::DemoReviews,
     at: i64,
 ) -> AppResult<()> {
-    use crate::domain::reviews::{reviewer_types_text, AssignmentState, ReviewerType};
+    use keel_core::reviews::{reviewer_types_text, AssignmentState, ReviewerType};
     use Cell::*;
     let hr = org.accounts.hr_admin as i64 + 1;
     sqlx::query("INSERT INTO rating_scales (id, name, points, created_at) VALUES (1, $1, $2, $3)")

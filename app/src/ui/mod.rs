@@ -5,8 +5,8 @@ pub mod components;
 pub mod pages;
 
 use crate::api::session::{get_current_user, Login, Logout};
-use crate::domain::people::CurrentUser;
 use crate::error::AppResult;
+use keel_core::people::CurrentUser;
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::components::{ParentRoute, Route, Router, Routes};

@@ -2,14 +2,14 @@
 //! the quick check-in form, the period switcher, the goals section tabs, and the progress
 //! chart (SVG with the expected pace, the check-ins and the forecast).
 
-use crate::analytics::forecast::Forecast;
 use crate::api::goals::{CheckInGoal, PeriodChoice};
-use crate::domain::demo_org::date_from_days;
-use crate::domain::goals::{
+use crate::ui::components::form::{field_error, form_error, last_error};
+use keel_core::analytics::forecast::Forecast;
+use keel_core::calendar::date_from_days;
+use keel_core::goals::{
     Confidence, GoalComment, GoalSummary, GoalWithKeyResults, Health, KeyResult, KeyResultKind,
     PlanState, Visibility,
 };
-use crate::ui::components::form::{field_error, form_error, last_error};
 use leptos::prelude::*;
 
 /// "12 Nov 2026" for a day number.
@@ -38,7 +38,7 @@ pub fn format_day(day: i64) -> String {
 
 /// "12 Nov 2026" for a date written YYYY-MM-DD.
 pub fn format_date(date: &str) -> String {
-    crate::domain::goals::day_number(date)
+    keel_core::calendar::day_number(date)
         .map(format_day)
         .unwrap_or_else(|| date.to_string())
 }
@@ -200,7 +200,7 @@ pub fn CheckInForm(
                                 name=field.clone()
                                 type="text"
                                 inputmode="decimal"
-                                value=crate::domain::goals::format_number(kr.current)
+                                value=keel_core::goals::format_number(kr.current)
                             />
                         }
                         .into_any()

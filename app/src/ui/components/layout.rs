@@ -3,8 +3,8 @@
 
 use super::icons::{Icon, IconSvg};
 use super::person::Avatar;
-use crate::domain::people::CurrentUser;
 use crate::ui::use_session;
+use keel_core::people::CurrentUser;
 use leptos::prelude::*;
 use leptos_router::components::{Outlet, A};
 

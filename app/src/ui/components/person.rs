@@ -1,6 +1,6 @@
 //! How a person is shown in lists, cards and the org chart.
 
-use crate::domain::people::{EmploymentStatus, PersonCard};
+use keel_core::people::{EmploymentStatus, PersonCard};
 use leptos::prelude::*;
 
 /// Initials in a circle; its colour is derived from the name so it stays the same everywhere.

@@ -3,8 +3,8 @@
 //! and the printout both show.
 
 use crate::api::reviews::{AnonymousSection, NamedReview, ResultPage};
-use crate::domain::reviews::{Aggregate, AnonymousView, AssignmentState, CycleState};
 use crate::ui::components::goal::format_day;
+use keel_core::reviews::{Aggregate, AnonymousView, AssignmentState, CycleState};
 use leptos::prelude::*;
 
 /// "28 Nov 2026, 14:05 UTC" for unix seconds.

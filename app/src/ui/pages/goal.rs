@@ -2,9 +2,7 @@
 //! the check-in form, the check-in history with comments threaded under each check-in, the
 //! goals aligned to it (and how many are forecast to miss), and the goal-setting discussion.
 
-use crate::analytics::forecast::METHOD_NOTE;
 use crate::api::goals::{get_goal, CommentOnGoal, SetGoalStatus};
-use crate::domain::goals::{day_number, GoalDetail, GoalStatus, ProgressMode, Visibility};
 use crate::ui::components::feedback::{error_fallback, EmptyState, Loading};
 use crate::ui::components::form::{field_error, form_error, last_error};
 use crate::ui::components::goal::{
@@ -12,6 +10,9 @@ use crate::ui::components::goal::{
     PlanBadge, ProgressBar, ProgressChart,
 };
 use crate::ui::pages::person::id_param;
+use keel_core::analytics::forecast::METHOD_NOTE;
+use keel_core::calendar::day_number;
+use keel_core::goals::{GoalDetail, GoalStatus, ProgressMode, Visibility};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -131,7 +132,7 @@ fn Goal(
             </div>
         </header>
         {detail.locked_reason.clone().map(|r| view! { <p class="notice">{r}</p> })}
-        {(goal.parent_id.is_none() && goal.level != crate::domain::goals::GoalLevel::Company).then(|| view! {
+        {(goal.parent_id.is_none() && goal.level != keel_core::goals::GoalLevel::Company).then(|| view! {
             <p class="notice notice-warn">"Not aligned to any company or department objective."</p>
         })}
         <div class="grid">

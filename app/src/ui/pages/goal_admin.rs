@@ -2,12 +2,12 @@
 //! column carries a bar), and the periods goals are set for.
 
 use crate::api::goals::{goal_completion, goal_periods, CreateGoalPeriod};
-use crate::domain::goals::PeriodKind;
 use crate::ui::components::chart::{format_count, format_share};
 use crate::ui::components::feedback::{error_fallback, EmptyState, Loading};
 use crate::ui::components::form::{field_error, form_error, last_error, SelectField, TextField};
 use crate::ui::components::goal::{format_date, GoalsNav, PeriodTabs};
 use crate::ui::pages::goals::period_param;
+use keel_core::goals::PeriodKind;
 use leptos::prelude::*;
 use leptos_meta::Title;
 

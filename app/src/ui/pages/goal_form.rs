@@ -3,9 +3,6 @@
 //! results can change while the goal is open for editing. Every problem shows at its field.
 
 use crate::api::goals::{goal_form_options, CreateGoal, GoalFormData, UpdateGoal};
-use crate::domain::goals::{
-    format_number, Direction, GoalDetail, KeyResult, KeyResultKind, ProgressMode, Visibility,
-};
 use crate::error::AppError;
 use crate::ui::components::feedback::{error_fallback, Loading};
 use crate::ui::components::form::{
@@ -14,6 +11,9 @@ use crate::ui::components::form::{
 use crate::ui::pages::goals::period_param;
 use crate::ui::pages::person::id_param;
 use crate::ui::use_session;
+use keel_core::goals::{
+    format_number, Direction, GoalDetail, KeyResult, KeyResultKind, ProgressMode, Visibility,
+};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;

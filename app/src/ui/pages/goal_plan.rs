@@ -3,11 +3,11 @@
 //! goal, asks for changes, or approves. Goals without alignment are flagged.
 
 use crate::api::goals::{goal_plan, CommentOnGoal, MoveGoalPlan, PlanPage};
-use crate::domain::goals::PlanState;
 use crate::error::AppError;
 use crate::ui::components::feedback::{error_fallback, EmptyState, Loading};
 use crate::ui::components::form::{field_error, form_error, last_error};
 use crate::ui::components::goal::{Comments, GoalLine, PlanBadge};
+use keel_core::goals::PlanState;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;

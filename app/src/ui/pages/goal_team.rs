@@ -2,12 +2,12 @@
 //! health and stale flags, and where their goal setting stands (with a link to review it).
 
 use crate::api::goals::team_goals;
-use crate::domain::goals::{Health, PlanState};
 use crate::ui::components::feedback::{error_fallback, EmptyState, Loading};
 use crate::ui::components::goal::{GoalLine, GoalsNav, PeriodTabs, PlanBadge};
 use crate::ui::components::person::Avatar;
 use crate::ui::pages::goals::period_param;
 use crate::ui::use_session;
+use keel_core::goals::{Health, PlanState};
 use leptos::prelude::*;
 use leptos_meta::Title;
 

@@ -3,11 +3,11 @@
 //! step sit at the top.
 
 use crate::api::goals::{my_goals, MoveGoalPlan};
-use crate::domain::goals::{GoalStatus, PlanState};
 use crate::ui::components::feedback::{error_fallback, EmptyState, Loading};
 use crate::ui::components::form::{form_error, last_error};
 use crate::ui::components::goal::{GoalCard, GoalsNav, PeriodTabs, PlanBadge};
 use crate::ui::use_session;
+use keel_core::goals::{GoalStatus, PlanState};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -50,7 +50,7 @@ pub fn MyGoalsPage() -> impl IntoView {
                         let new_href = format!("/goals/new?period={}", period.id);
                         let state = page.plan_state;
                         let may_add = state.is_none_or(PlanState::open_for_editing);
-                        let may_check_in = |item: &crate::domain::goals::GoalWithKeyResults| {
+                        let may_check_in = |item: &keel_core::goals::GoalWithKeyResults| {
                             item.goal.status == GoalStatus::Active
                                 && item.goal.plan_state.is_none_or(|s| s == PlanState::Approved)
                         };

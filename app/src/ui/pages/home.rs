@@ -2,10 +2,10 @@
 //! their reports; HR and executives headcount by department.
 
 use crate::api::home::{home_data, HomeSummary};
-use crate::domain::people::Role;
 use crate::ui::components::chart::{format_count, Bar, BarChart};
 use crate::ui::components::feedback::{error_fallback, Loading};
 use crate::ui::components::person::{Avatar, PeopleList, PersonRow};
+use keel_core::people::Role;
 use leptos::prelude::*;
 use leptos_meta::Title;
 

@@ -9,7 +9,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 fn check_email(value: &str) -> Option<String> {
-    crate::domain::people::check_email(value.trim())
+    keel_core::people::check_email(value.trim())
         .err()
         .map(str::to_string)
 }

@@ -20,7 +20,6 @@ pub fn NotificationsPage() -> impl IntoView {
             </div>
             <div class="page-actions">
                 <ActionForm action=mark>
-                    <input type="hidden" name="id" value=""/>
                     <button type="submit" class="btn">"Mark all as read"</button>
                 </ActionForm>
             </div>

@@ -2,11 +2,11 @@
 //! direct reports below. Every card leads up or down the tree; works the same on a phone.
 
 use crate::api::people::{get_person, org_top};
-use crate::domain::people::PersonProfile;
 use crate::error::AppError;
 use crate::ui::components::feedback::{error_fallback, EmptyState, Loading};
 use crate::ui::components::person::Avatar;
 use crate::ui::pages::person::id_param;
+use keel_core::people::PersonProfile;
 use leptos::prelude::*;
 use leptos_meta::Title;
 

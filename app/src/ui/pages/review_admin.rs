@@ -5,12 +5,12 @@
 use crate::api::reviews::{
     review_admin, CreateRatingScale, CreateReviewTemplate, CycleItem, TemplateItem,
 };
-use crate::domain::reviews::{CycleState, RatingScale};
 use crate::ui::components::chart::format_count;
 use crate::ui::components::feedback::{error_fallback, EmptyState, Loading};
 use crate::ui::components::form::{field_error, form_error, last_error, SelectField, TextField};
 use crate::ui::components::goal::format_date;
 use crate::ui::components::review::{CycleBadge, ReviewsNav};
+use keel_core::reviews::{CycleState, RatingScale};
 use leptos::html::Form;
 use leptos::prelude::*;
 use leptos_meta::Title;

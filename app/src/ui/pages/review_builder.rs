@@ -11,13 +11,13 @@ use crate::api::reviews::{
     DuplicateReviewTemplate, MoveTemplateItem, RemoveTemplateItem, RenameTemplateSection,
     TemplateSettings, UpdateTemplateQuestion,
 };
-use crate::domain::reviews::{
-    Question, QuestionKind, RatingScale, ReviewerType, Section, TemplateDefinition,
-};
 use crate::error::{AppError, FieldError};
 use crate::ui::components::feedback::{error_fallback, EmptyState, Loading};
 use crate::ui::components::form::{field_error, form_error, last_error};
 use crate::ui::components::review::ReviewsNav;
+use keel_core::reviews::{
+    Question, QuestionKind, RatingScale, ReviewerType, Section, TemplateDefinition,
+};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};

@@ -8,13 +8,13 @@ use crate::api::reviews::{
     calibration, CalibrationPage as CalibrationData, CalibrationRow, ChangeFinalRating,
     HistogramGroup,
 };
-use crate::domain::reviews::{CycleState, RatingScale};
 use crate::error::AppError;
 use crate::ui::components::chart::{format_count, format_share};
 use crate::ui::components::feedback::{error_fallback, EmptyState, Loading};
 use crate::ui::components::form::{field_error, form_error, last_error};
 use crate::ui::components::review::CycleBadge;
 use crate::ui::use_session;
+use keel_core::reviews::{CycleState, RatingScale};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::Form;

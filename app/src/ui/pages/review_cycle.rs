@@ -6,13 +6,13 @@ use crate::api::reviews::{
     review_cycle, AdvanceReviewCycle, CyclePage as CycleData, DepartmentProgress, KindProgress,
     ReleaseReviewResults, RemindReviewers,
 };
-use crate::domain::reviews::{Cycle, CycleState, ReviewerType};
 use crate::error::AppError;
 use crate::ui::components::chart::{format_count, format_share};
 use crate::ui::components::feedback::{error_fallback, Loading};
 use crate::ui::components::form::{form_error, last_error};
 use crate::ui::components::goal::format_date;
 use crate::ui::components::review::CycleBadge;
+use keel_core::reviews::{Cycle, CycleState, ReviewerType};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;

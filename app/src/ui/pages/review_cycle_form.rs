@@ -4,12 +4,12 @@
 //! draft and opens on its own page, from where it is launched.
 
 use crate::api::reviews::{cycle_form_options, CreateReviewCycle, CycleFormData};
-use crate::domain::reviews::{ParticipantScope, ReviewerType};
 use crate::error::AppError;
 use crate::ui::components::feedback::{error_fallback, Loading};
 use crate::ui::components::form::{
     field_error, form_error, last_error, FormFooter, SelectField, TextField,
 };
+use keel_core::reviews::{ParticipantScope, ReviewerType};
 use leptos::prelude::*;
 use leptos_meta::Title;
 

@@ -2,12 +2,12 @@
 //! the cycle's minimum and maximum); their manager approves or declines each, or adds someone.
 
 use crate::api::reviews::{nomination_page, DecidePeer, NominatePeers, Nominations};
-use crate::domain::reviews::{AssignmentState, CycleState};
 use crate::error::AppError;
 use crate::ui::components::feedback::{error_fallback, EmptyState, Loading};
 use crate::ui::components::form::{field_error, form_error, last_error};
 use crate::ui::components::goal::format_date;
 use crate::ui::components::review::AssignmentBadge;
+use keel_core::reviews::{AssignmentState, CycleState};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;

@@ -5,14 +5,14 @@
 //! "Submit". The reviewee's goals sit beside the form (in a drawer on phones).
 
 use crate::api::reviews::{review_form, save_review, SaveReview, Saved, WritePage};
-use crate::domain::reviews::{
-    answer_field, Answers, AssignmentState, Question, QuestionKind, RatingScale, ReviewerType,
-};
 use crate::error::AppError;
 use crate::ui::components::feedback::{error_fallback, Loading};
 use crate::ui::components::form::{form_error, last_error};
 use crate::ui::components::goal::{format_date, GoalLine};
 use crate::ui::components::review::format_time;
+use keel_core::reviews::{
+    answer_field, Answers, AssignmentState, Question, QuestionKind, RatingScale, ReviewerType,
+};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
@@ -175,8 +175,12 @@ fn Writer(page: WritePage) -> impl IntoView {
             status.set(Status::Saving);
             let storage_key = storage_key.clone();
             leptos::task::spawn_local(async move {
-                let result =
-                    save_review(id, Some(snapshot.into_iter().collect()), "save".into()).await;
+                let result = save_review(
+                    id,
+                    Some(snapshot.into_iter().collect()),
+                    keel_core::reviews::SaveIntent::Save,
+                )
+                .await;
                 if in_flight.try_set(false).is_some() {
                     return;
                 }
@@ -338,7 +342,7 @@ fn QuestionInput(
     restored: RwSignal<u32>,
     changed: Callback<(String, String)>,
     error: Signal<Option<AppError>>,
-    goals: Vec<crate::domain::goals::GoalSummary>,
+    goals: Vec<keel_core::goals::GoalSummary>,
 ) -> impl IntoView {
     let key = q.key.clone();
     let name = answer_field(&key);
@@ -441,7 +445,7 @@ fn QuestionInput(
 }
 
 #[component]
-fn GoalsList(goals: Vec<crate::domain::goals::GoalSummary>) -> impl IntoView {
+fn GoalsList(goals: Vec<keel_core::goals::GoalSummary>) -> impl IntoView {
     if goals.is_empty() {
         return view! { <p class="muted small">"No goals for this period."</p> }.into_any();
     }

@@ -2,10 +2,10 @@
 //! once released, and (for managers) where each report's review stands.
 
 use crate::api::reviews::{my_reviews, MyReviewsPage as Page, ResultLink};
-use crate::domain::reviews::{AssignmentState, AssignmentSummary, ReviewerType};
 use crate::ui::components::feedback::{error_fallback, EmptyState, Loading};
 use crate::ui::components::goal::format_date;
 use crate::ui::components::review::{format_time, AssignmentBadge, ReviewsNav};
+use keel_core::reviews::{AssignmentState, AssignmentSummary, ReviewerType};
 use leptos::prelude::*;
 use leptos_meta::Title;
 

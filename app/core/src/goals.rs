@@ -3,7 +3,8 @@
 //! Pure: no I/O, so every rule is unit- and property-tested here.
 
 use super::people::PersonId;
-use crate::error::FieldError;
+use crate::calendar::day_number;
+use crate::FieldError;
 use serde::{Deserialize, Serialize};
 
 pub type GoalId = i64;
@@ -50,7 +51,7 @@ text_enum!(
 
 text_enum!(
     /// Where a goal is in its life.
-    GoalStatus {
+    GoalStatus in "status" {
         Active = "active" / "Active",
         Completed = "completed" / "Completed",
         Cancelled = "cancelled" / "Cancelled",
@@ -119,6 +120,40 @@ text_enum!(
         Custom = "custom" / "Custom dates",
     }
 );
+
+text_enum!(
+    /// A move of a goal-setting session: the owner submits (or reopens after approval, with a
+    /// reason); a manager above the owner approves or requests changes (with a reason).
+    PlanStep in "step" {
+        Submit = "submit" / "Submit for approval",
+        RequestChanges = "request_changes" / "Request changes",
+        Approve = "approve" / "Approve",
+        Reopen = "reopen" / "Request a change",
+    }
+);
+
+impl PlanStep {
+    /// The states the session may be in for this step, and the state it moves to.
+    pub fn transition(self) -> (&'static [PlanState], PlanState) {
+        use PlanState::*;
+        match self {
+            PlanStep::Submit => (&[Draft, ChangesRequested], Submitted),
+            PlanStep::RequestChanges => (&[Submitted], ChangesRequested),
+            PlanStep::Approve => (&[Submitted], Approved),
+            PlanStep::Reopen => (&[Approved], ChangesRequested),
+        }
+    }
+
+    /// Whether the step is taken by the owner (else by a manager above them).
+    pub fn by_owner(self) -> bool {
+        matches!(self, PlanStep::Submit | PlanStep::Reopen)
+    }
+
+    /// Whether the step needs a reason in the comment.
+    pub fn needs_reason(self) -> bool {
+        matches!(self, PlanStep::RequestChanges | PlanStep::Reopen)
+    }
+}
 
 impl PlanState {
     /// Whether the owner may add or change goals in this state.
@@ -346,24 +381,6 @@ pub fn would_create_cycle(
         current = parent_of(id);
     }
     false
-}
-
-// ---------------------------------------------------------------------------------------------
-// Calendar
-
-/// Days since 1970-01-01 of a YYYY-MM-DD date, or None when it is not one.
-pub fn day_number(date: &str) -> Option<i64> {
-    super::people::check_date(date).ok()?;
-    let y: i64 = date[0..4].parse().ok()?;
-    let m: i64 = date[5..7].parse().ok()?;
-    let d: i64 = date[8..10].parse().ok()?;
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (m + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    Some(era * 146_097 + doe - 719_468)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1058,21 +1075,6 @@ mod tests {
         assert!(GoalLevel::Individual.may_align_under(GoalLevel::Company));
         assert!(GoalLevel::Team.may_align_under(GoalLevel::Team));
         assert!(!GoalLevel::Department.may_align_under(GoalLevel::Team));
-    }
-
-    #[test]
-    fn day_numbers_match_the_calendar() {
-        assert_eq!(day_number("1970-01-01"), Some(0));
-        assert_eq!(day_number("2026-10-30"), Some(20_756));
-        assert_eq!(
-            day_number("2024-03-01").unwrap() - day_number("2024-02-28").unwrap(),
-            2
-        );
-        assert_eq!(day_number("2026-02-30"), None);
-        for day in [0, 16_440, 20_756, 47_000] {
-            let date = crate::domain::demo_org::date_from_days(day);
-            assert_eq!(day_number(&date), Some(day));
-        }
     }
 
     #[test]

@@ -1,11 +1,9 @@
 //! The organisation through the server functions and pages: directory, profiles, home pages,
 //! and HR's audited changes, on every backend the environment offers.
 
-mod common;
-
+use crate::common::*;
 use app::store::audit;
 use axum::http::StatusCode;
-use common::*;
 
 fn person_fields<'a>(
     name: &'a str,

@@ -5,8 +5,9 @@
 //! (most on track, some behind, some stale).
 //! Rolled-up goals get their progress from the goals aligned to them, as the app computes it.
 
-use super::demo_org::{date_from_days, DemoOrg, Rng};
-use super::goals::{
+use super::org::{DemoOrg, Rng};
+use keel_core::calendar::date_from_days;
+use keel_core::goals::{
     key_result_progress, weighted_progress, Confidence, GoalLevel, KeyResultKind, PeriodKind,
     PlanState, ProgressMode, Visibility,
 };
@@ -260,9 +261,11 @@ fn quarter(today: i64, offset: i64) -> (i64, i64, String) {
     let month: i64 = date[5..7].parse().unwrap_or(1);
     let index = year * 4 + (month - 1) / 3 + offset;
     let (y, q) = (index.div_euclid(4), index.rem_euclid(4));
-    let start = super::goals::day_number(&format!("{y:04}-{:02}-01", q * 3 + 1)).unwrap_or(today);
+    let start =
+        keel_core::calendar::day_number(&format!("{y:04}-{:02}-01", q * 3 + 1)).unwrap_or(today);
     let (ny, nq) = ((index + 1).div_euclid(4), (index + 1).rem_euclid(4));
-    let next = super::goals::day_number(&format!("{ny:04}-{:02}-01", nq * 3 + 1)).unwrap_or(today);
+    let next =
+        keel_core::calendar::day_number(&format!("{ny:04}-{:02}-01", nq * 3 + 1)).unwrap_or(today);
     (start, next - 1, format!("Q{} {y}", q + 1))
 }
 
@@ -571,7 +574,7 @@ fn roll_up(out: &mut DemoGoals) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::demo_org;
+    use crate::demo::org as demo_org;
 
     const TODAY: i64 = 20_786; // 2026-11-29
 

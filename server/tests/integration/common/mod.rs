@@ -3,7 +3,7 @@
 //! driven in-process.
 #![allow(dead_code)]
 
-use app::domain::demo_org::{self, DemoOrg, DEMO_DOMAIN, DEMO_PASSWORD};
+use app::demo::org::{self as demo_org, DemoOrg, DEMO_DOMAIN, DEMO_PASSWORD};
 use app::store::{self, Backend, Pool};
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
@@ -131,7 +131,7 @@ impl TestDb {
             secure_cookies: false,
             demo,
             demo_employees: SMALL_COMPANY,
-            stale_days: app::domain::goals::DEFAULT_STALE_DAYS,
+            stale_days: keel_core::goals::DEFAULT_STALE_DAYS,
             site_root: "target/site".into(),
         };
         router(app_state(&settings, self.pool.clone()))

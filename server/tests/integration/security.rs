@@ -1,12 +1,10 @@
 //! Sessions, sign-in, the session gate, cross-site refusal, permissions and error hygiene,
 //! on every backend the environment offers.
 
-mod common;
-
-use app::domain::demo_org::DEMO_PASSWORD;
+use crate::common::*;
+use app::demo::org::DEMO_PASSWORD;
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
-use common::*;
 
 #[tokio::test]
 async fn every_server_function_refuses_calls_without_a_session() {

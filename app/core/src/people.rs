@@ -4,7 +4,7 @@
 //! returns every problem at once, each tied to its form field. The browser runs the same parse
 //! for instant feedback; the server runs it again and is the one that counts.
 
-use crate::error::FieldError;
+use crate::FieldError;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -12,7 +12,7 @@ pub type PersonId = i64;
 pub type DepartmentId = i64;
 
 /// Roles that are granted. "Manager" is not among them: it follows from having reports.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Role {
     HrAdmin,
     Executive,
@@ -42,6 +42,16 @@ impl Role {
         }
     }
 }
+
+choice_serde!(Role in "role");
+
+text_enum!(
+    /// HR grants a role or removes it.
+    RoleChange in "change" {
+        Grant = "grant" / "Grant",
+        Remove = "remove" / "Remove",
+    }
+);
 
 impl fmt::Display for Role {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

@@ -1,6 +1,6 @@
 //! Headcount by department: direct counts rolled up the department tree.
 
-use crate::domain::people::{Department, DepartmentId};
+use crate::people::{Department, DepartmentId};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 

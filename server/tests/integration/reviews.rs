@@ -3,10 +3,8 @@
 //! submissions are refused with nothing written; anonymous answers stay anonymous; template
 //! versions freeze; and every HR-only function refuses everyone else.
 
-mod common;
-
+use crate::common::*;
 use axum::http::StatusCode;
-use common::*;
 
 async fn scalar(db: &TestDb, sql: &str) -> i64 {
     db.count(sql).await

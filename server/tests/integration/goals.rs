@@ -3,11 +3,9 @@
 //! field with nothing written, and private goals invisible to everyone outside the owner's
 //! reporting line and HR.
 
-mod common;
-
+use crate::common::*;
 use app::store::audit;
 use axum::http::StatusCode;
-use common::*;
 
 /// The demo seed's periods: 1 the previous quarter, 2 the current one, 3 the next (no
 /// individual goals yet), 4 the year.
@@ -288,7 +286,7 @@ async fn a_goal_goes_from_draft_to_approved_then_takes_check_ins_and_rolls_up() 
         .fetch_all(&db.pool)
         .await
         .unwrap();
-        let expected = app::domain::goals::weighted_progress(&children);
+        let expected = keel_core::goals::weighted_progress(&children);
         let rolled: f64 = sqlx::query_scalar("SELECT progress FROM goals WHERE id = $1")
             .bind(parent.parse::<i64>().unwrap())
             .fetch_one(&db.pool)

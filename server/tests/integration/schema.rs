@@ -1,9 +1,7 @@
 //! The SQLite and PostgreSQL migrations must describe the same schema: same tables, same
 //! columns, same nullability, equivalent types.
 
-mod common;
-
-use common::TestDb;
+use crate::common::TestDb;
 use std::collections::BTreeMap;
 
 type Columns = BTreeMap<String, BTreeMap<String, (String, bool)>>;
@@ -98,12 +96,12 @@ async fn seeding_a_company_gives_every_role_a_login_on_both_backends() {
     for db in TestDb::all().await {
         assert_eq!(
             db.count("SELECT COUNT(*) FROM employees").await,
-            common::SMALL_COMPANY as i64
+            crate::common::SMALL_COMPANY as i64
         );
         // Everyone in the demo company signs in with the demo password.
         assert_eq!(
             db.count("SELECT COUNT(*) FROM credentials").await,
-            common::SMALL_COMPANY as i64
+            crate::common::SMALL_COMPANY as i64
         );
         assert_eq!(
             db.count("SELECT COUNT(*) FROM employees WHERE manager_id IS NULL")

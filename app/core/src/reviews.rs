@@ -3,7 +3,7 @@
 //! Pure: no I/O, so every rule is unit-tested here.
 
 use super::people::PersonId;
-use crate::error::FieldError;
+use crate::FieldError;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -171,7 +171,7 @@ pub fn reviewer_types_text(types: &[ReviewerType]) -> String {
 }
 
 text_enum!(
-    QuestionKind {
+    QuestionKind in "kind" {
         Rating = "rating" / "Rating on a scale",
         Competency = "competency" / "Competency rating",
         Text = "text" / "Free text",
@@ -247,6 +247,15 @@ pub struct TemplateDefinition {
 }
 
 impl TemplateDefinition {
+    /// The scale the overall rating is given on: the one the template names, else the first
+    /// scale there is. `None` when there is none: a rating needs a real scale, never an
+    /// invented one.
+    pub fn overall_scale<'a>(&self, scales: &'a [RatingScale]) -> Option<&'a RatingScale> {
+        self.overall_scale_id
+            .and_then(|id| scales.iter().find(|s| s.id == id))
+            .or_else(|| scales.first())
+    }
+
     pub fn questions(&self) -> impl Iterator<Item = &Question> {
         self.sections.iter().flat_map(|s| s.questions.iter())
     }
@@ -819,6 +828,24 @@ pub fn anonymous_view(
     }
 }
 
+text_enum!(
+    /// Which way the builder moves a section or question.
+    MoveDirection in "direction" {
+        Up = "up" / "Move up",
+        Down = "down" / "Move down",
+    }
+);
+
+impl MoveDirection {
+    /// -1 for up, +1 for down.
+    pub fn step(self) -> i32 {
+        match self {
+            MoveDirection::Up => -1,
+            MoveDirection::Down => 1,
+        }
+    }
+}
+
 // ---------------------------------------------------------------------------------------------
 // Cycles
 
@@ -855,6 +882,22 @@ text_enum!(
         Pending = "pending" / "Not started",
         Draft = "draft" / "In progress",
         Submitted = "submitted" / "Submitted",
+    }
+);
+
+text_enum!(
+    /// A manager's answer to a nominated peer.
+    PeerDecision in "decision" {
+        Approve = "approve" / "Approve",
+        Decline = "decline" / "Decline",
+    }
+);
+
+text_enum!(
+    /// What saving a review does: keep a draft (also the autosave) or submit it for good.
+    SaveIntent in "intent" {
+        Save = "save" / "Save draft",
+        Submit = "submit" / "Submit",
     }
 );
 
@@ -997,7 +1040,7 @@ fn date_field(
         }
         return None;
     }
-    if super::goals::day_number(text).is_none() {
+    if crate::calendar::day_number(text).is_none() {
         errors.push(FieldError::new(field, "Enter a date as YYYY-MM-DD."));
         return None;
     }
@@ -1226,12 +1269,36 @@ pub struct AssignmentSummary {
 
 /// Whether the writing deadline (the end of its day, UTC) has passed.
 pub fn past_due(due: &str, today_day_number: i64) -> bool {
-    super::goals::day_number(due).is_some_and(|d| today_day_number > d)
+    crate::calendar::day_number(due).is_some_and(|d| today_day_number > d)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_overall_scale_is_the_named_one_else_the_first_and_never_invented() {
+        let scale = |id: ScaleId| RatingScale {
+            id,
+            name: format!("scale {id}"),
+            points: vec![],
+        };
+        let mut definition = TemplateDefinition::default();
+        assert_eq!(definition.overall_scale(&[]), None);
+        assert_eq!(
+            definition
+                .overall_scale(&[scale(4), scale(7)])
+                .map(|s| s.id),
+            Some(4)
+        );
+        definition.overall_scale_id = Some(7);
+        assert_eq!(
+            definition
+                .overall_scale(&[scale(4), scale(7)])
+                .map(|s| s.id),
+            Some(7)
+        );
+    }
 
     fn scale(id: ScaleId, n: i64) -> RatingScale {
         RatingScale {

@@ -5,6 +5,8 @@
 //! seven to nine people each. The same seed and size always give the same company, so tests and
 //! benchmarks can rely on it. Pure: the store inserts what this returns.
 
+use keel_core::calendar::date_from_days;
+
 /// The demo accounts' shared password, printed by `make run` and listed on the login page.
 pub const DEMO_PASSWORD: &str = "keel-demo-2026";
 /// The demo company's email domain.
@@ -325,21 +327,6 @@ const LOCATIONS: &[&str] = &[
     "Remote",
     "Remote",
 ];
-
-/// Days since 1970-01-01 to a YYYY-MM-DD date (proleptic Gregorian calendar).
-pub fn date_from_days(days: i64) -> String {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let y = yoe + era * 400;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = if m <= 2 { y + 1 } else { y };
-    format!("{y:04}-{m:02}-{d:02}")
-}
 
 const DAY_2015_01_05: i64 = 16_440;
 const DAY_2026_10_30: i64 = 20_756;
@@ -666,7 +653,7 @@ mod tests {
     fn hire_dates_are_valid_calendar_dates() {
         for p in generate(1_000, 9).people {
             assert!(
-                crate::domain::people::check_date(&p.hire_date).is_ok(),
+                keel_core::people::check_date(&p.hire_date).is_ok(),
                 "{}",
                 p.hire_date
             );

@@ -3,8 +3,9 @@
 //! closed) and one of the current half in its writing phase, with answers that read like real
 //! ones. Deterministic from the seed, like the rest of the demo.
 
-use super::demo_org::{date_from_days, DemoOrg, Rng};
-use super::reviews::{
+use super::org::{DemoOrg, Rng};
+use keel_core::calendar::date_from_days;
+use keel_core::reviews::{
     overall_score, Answers, AssignmentState, CycleState, QuestionKind, RatingScale, ReviewerType,
     ScalePoint, TemplateDefinition,
 };
@@ -264,7 +265,7 @@ fn half(today: i64, offset: i64) -> (String, String, String) {
 }
 
 fn day(date: &str) -> i64 {
-    super::goals::day_number(date).unwrap_or(0)
+    keel_core::calendar::day_number(date).unwrap_or(0)
 }
 
 /// The demo reviews as of `today` (days since 1970-01-01). Goal periods: 0 is the previous
@@ -521,8 +522,8 @@ fn demo_answers(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::demo_org;
-    use crate::domain::reviews::{check_answers, template_problems, Completeness};
+    use crate::demo::org as demo_org;
+    use keel_core::reviews::{check_answers, template_problems, Completeness};
 
     const TODAY: i64 = 20_786; // 2026-11-29
 

@@ -1,0 +1,12 @@
+//! Keel's integration tests: the real router in-process, against a fresh database per test on
+//! every backend the environment offers (SQLite always, PostgreSQL when
+//! KEEL_TEST_POSTGRES_URL is set). One test binary with a module per feature, so the web stack
+//! is linked once instead of once per file.
+
+mod common;
+mod goals;
+mod people;
+mod regressions;
+mod reviews;
+mod schema;
+mod security;
