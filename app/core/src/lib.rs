@@ -101,6 +101,7 @@ pub fn field_of_invalid_choice(message: &str) -> Option<FieldError> {
 pub mod analytics;
 pub mod calendar;
 pub mod goals;
+pub mod notifications;
 pub mod people;
 pub mod reviews;
 

@@ -4,6 +4,7 @@
 
 pub mod goals;
 pub mod home;
+pub mod notifications;
 pub mod people;
 pub mod reviews;
 pub mod session;

@@ -6,6 +6,7 @@ pub mod accounts;
 pub mod audit;
 pub mod departments;
 pub mod goals;
+pub mod notifications;
 pub mod people;
 pub mod reviews;
 pub mod seed;

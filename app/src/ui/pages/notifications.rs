@@ -1,7 +1,7 @@
 //! The notification centre: what Keel asked of the signed-in person (reviews to write, peers to
 //! nominate, results to read), newest first. Opening one marks it read.
 
-use crate::api::reviews::{notifications, MarkNotificationsRead, Notification};
+use crate::api::notifications::{notifications, MarkNotificationsRead, Notification};
 use crate::ui::components::feedback::{error_fallback, EmptyState, Loading};
 use crate::ui::components::review::format_time;
 use leptos::prelude::*;

@@ -1,0 +1,33 @@
+//! Review cycles: rating scales, templates (sections of questions, versioned as one document),
+//! cycles and their phases, answers, the weighted overall score, and the anonymity rule.
+//! Pure: no I/O, so every rule is unit-tested here.
+
+use super::people::PersonId;
+use crate::FieldError;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+pub type ScaleId = i64;
+pub type TemplateId = i64;
+pub type VersionId = i64;
+pub type CycleId = i64;
+pub type ParticipantId = i64;
+pub type AssignmentId = i64;
+
+/// Anonymous peer or upward answers are shown only when at least this many reviewers of that
+/// type answered: with fewer, a reviewee could tell who wrote what.
+pub const ANONYMITY_THRESHOLD: usize = 3;
+
+mod anonymity;
+mod cycles;
+mod scales;
+mod scoring;
+mod templates;
+#[cfg(test)]
+mod tests;
+
+pub use anonymity::*;
+pub use cycles::*;
+pub use scales::*;
+pub use scoring::*;
+pub use templates::*;

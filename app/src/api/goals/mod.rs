@@ -1,0 +1,152 @@
+//! Goals and OKRs: periods, my goals, team goals, the alignment tree, a goal's page, check-ins,
+//! comments, and goal-setting sessions between a person and their manager.
+//!
+//! Private goals are filtered here, in one function (`support::visible_only`), before any list,
+//! tree, search or count leaves the server.
+
+use crate::error::AppResult;
+use keel_core::goals::{
+    GoalDetail, GoalForm, GoalId, GoalRef, GoalStatus, GoalSummary, GoalWithKeyResults,
+    KeyResultForm, Period, PeriodId, PlanState, PlanStep,
+};
+use keel_core::people::PersonId;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// The periods, and the one to show by default (the current quarter, else the latest).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PeriodChoice {
+    pub periods: Vec<Period>,
+    pub selected: Period,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct MyGoalsPage {
+    pub choice: PeriodChoice,
+    pub goals: Vec<GoalWithKeyResults>,
+    pub plan_state: Option<PlanState>,
+    pub manager_name: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TeamMember {
+    pub id: PersonId,
+    pub name: String,
+    pub title: String,
+    pub plan_state: Option<PlanState>,
+    pub goals: Vec<GoalSummary>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TeamGoalsPage {
+    pub choice: PeriodChoice,
+    pub members: Vec<TeamMember>,
+}
+
+/// One row of the alignment tree: a goal, how deep it sits, how many goals align under it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TreeNode {
+    pub goal: GoalSummary,
+    pub depth: usize,
+    pub child_count: i64,
+    pub open: bool,
+}
+
+/// A line of the alignment tree: a goal, or the note that an open goal has more aligned goals
+/// than the tree lists (past the first `TREE_CHILDREN`; search finds them).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum TreeRow {
+    Goal(TreeNode),
+    More { depth: usize, count: i64 },
+}
+
+/// At most this many aligned goals are listed under an open goal in the tree.
+pub const TREE_CHILDREN: usize = 50;
+/// At most this many aligned goals are loaded for a goal's page and its forecast roll-up.
+pub const PAGE_CHILDREN: usize = 200;
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SearchMatch {
+    pub goal: GoalSummary,
+    /// Titles of the goals above it, top first.
+    pub path: Vec<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TreePage {
+    pub choice: PeriodChoice,
+    pub nodes: Vec<TreeRow>,
+    pub matches: Vec<SearchMatch>,
+}
+
+/// A goal-setting session as both the owner and their manager see it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PlanPage {
+    pub owner_id: PersonId,
+    pub owner_name: String,
+    pub manager_name: Option<String>,
+    pub period: Period,
+    pub state: Option<PlanState>,
+    pub goals: Vec<PlanGoal>,
+    pub viewer_is_owner: bool,
+    pub viewer_is_manager: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PlanGoal {
+    pub goal: GoalWithKeyResults,
+    pub parent: Option<GoalRef>,
+    pub comments: Vec<keel_core::goals::GoalComment>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CompletionRow {
+    pub department: String,
+    pub people: i64,
+    pub approved: i64,
+    pub submitted: i64,
+    pub in_progress: i64,
+    pub not_started: i64,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CompletionPage {
+    pub choice: PeriodChoice,
+    pub rows: Vec<CompletionRow>,
+}
+
+/// What the goal form needs: periods, the goals one may align to, and the levels one may set.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct GoalFormData {
+    pub choice: PeriodChoice,
+    pub parents: Vec<GoalRef>,
+    pub levels: Vec<keel_core::goals::GoalLevel>,
+    /// When editing: the goal as it is now.
+    pub existing: Option<GoalDetail>,
+}
+
+/// A value typed into the check-in form for one key result.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CheckInValueForm {
+    #[serde(default)]
+    pub key_result_id: String,
+    #[serde(default)]
+    pub value: String,
+}
+
+#[cfg(feature = "ssr")]
+pub(crate) mod support;
+
+mod check_ins;
+mod detail;
+mod editing;
+mod lists;
+mod periods;
+mod plans;
+
+pub use check_ins::*;
+pub use detail::*;
+pub use editing::*;
+pub use lists::*;
+pub use periods::*;
+pub use plans::*;

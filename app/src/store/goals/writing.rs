@@ -1,0 +1,529 @@
+//! Writing goals: create, edit, status, check-ins, comments; each write recomputes progress
+//! and walks up the alignment chain in the same transaction.
+
+use super::*;
+
+/// The owner and placement a new goal gets, resolved by the API layer.
+pub struct NewGoal<'a> {
+    pub input: &'a GoalInput,
+    pub owner: PersonId,
+    pub department_id: Option<DepartmentId>,
+}
+
+/// Checks the parent of a goal: it exists, is in a level at or above, and is not the goal
+/// itself or below it. `goal` is None for a new goal.
+async fn check_parent(
+    tx: &mut Tx<'_>,
+    goal: Option<GoalId>,
+    level: GoalLevel,
+    parent: GoalId,
+) -> AppResult<()> {
+    let parent_level: Option<String> = sqlx::query_scalar("SELECT level FROM goals WHERE id = $1")
+        .bind(parent)
+        .fetch_optional(&mut **tx)
+        .await
+        .map_err(internal)?;
+    let Some(parent_level) = parent_level.as_deref().and_then(GoalLevel::parse) else {
+        return Err(AppError::invalid(
+            "parent_id",
+            "Choose a goal from the list.",
+        ));
+    };
+    if !level.may_align_under(parent_level) {
+        return Err(AppError::invalid(
+            "parent_id",
+            format!(
+                "A {} goal aligns to a goal at the same or a higher level, not to a {} goal.",
+                level.label().to_lowercase(),
+                parent_level.label().to_lowercase()
+            ),
+        ));
+    }
+    if let Some(goal) = goal {
+        // Walk up from the new parent; meeting the goal itself means a loop.
+        let mut current = Some(parent);
+        let mut steps = 0;
+        while let Some(id) = current {
+            if id == goal || steps > 64 {
+                return Err(AppError::invalid(
+                    "parent_id",
+                    "That goal is aligned under this one, so this one cannot align under it.",
+                ));
+            }
+            steps += 1;
+            current =
+                sqlx::query_scalar::<_, Option<i64>>("SELECT parent_id FROM goals WHERE id = $1")
+                    .bind(id)
+                    .fetch_optional(&mut **tx)
+                    .await
+                    .map_err(internal)?
+                    .flatten();
+        }
+    }
+    Ok(())
+}
+
+async fn snapshot(tx: &mut Tx<'_>, id: GoalId) -> AppResult<Option<serde_json::Value>> {
+    #[derive(sqlx::FromRow)]
+    struct Row {
+        title: String,
+        description: String,
+        owner_id: i64,
+        level: String,
+        period_id: i64,
+        visibility: String,
+        weight: i64,
+        status: String,
+        progress_mode: String,
+        parent_id: Option<i64>,
+    }
+    let row = sqlx::query_as::<_, Row>(
+        "SELECT title, description, owner_id, level, period_id, visibility, weight, status,
+            progress_mode, parent_id FROM goals WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_optional(&mut **tx)
+    .await
+    .map_err(internal)?;
+    let Some(r) = row else { return Ok(None) };
+    let krs = sqlx::query_as::<_, (i64, String, String, f64, f64, i64)>(
+        "SELECT id, title, kind, start_value, target_value, weight FROM key_results
+         WHERE goal_id = $1 ORDER BY position, id",
+    )
+    .bind(id)
+    .fetch_all(&mut **tx)
+    .await
+    .map_err(internal)?;
+    Ok(Some(json!({
+        "title": r.title, "description": r.description, "owner_id": r.owner_id,
+        "level": r.level, "period_id": r.period_id, "visibility": r.visibility,
+        "weight": r.weight, "status": r.status, "progress_mode": r.progress_mode,
+        "parent_id": r.parent_id,
+        "key_results": krs.iter().map(|(id, title, kind, start, target, weight)| json!({
+            "id": id, "title": title, "kind": kind, "start": start, "target": target, "weight": weight
+        })).collect::<Vec<_>>(),
+    })))
+}
+
+/// Creates a goal with its key results; an individual goal opens its owner's goal-setting
+/// session for the period when there is none.
+pub async fn create(pool: &Pool, new: NewGoal<'_>, actor: PersonId) -> AppResult<GoalId> {
+    let input = new.input;
+    let mut tx = crate::store::begin_write(pool).await?;
+    if let Some(parent) = input.parent_id {
+        check_parent(&mut tx, None, input.level, parent).await?;
+    }
+    let at = now();
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO goals (title, description, owner_id, level, department_id, period_id,
+            visibility, weight, status, progress_mode, parent_id, progress, created_by,
+            created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'active', $9, $10, 0, $11, $12, $13) RETURNING id",
+    )
+    .bind(&input.title)
+    .bind(&input.description)
+    .bind(new.owner)
+    .bind(input.level.as_str())
+    .bind(new.department_id)
+    .bind(input.period_id)
+    .bind(input.visibility.as_str())
+    .bind(input.weight)
+    .bind(input.progress_mode.as_str())
+    .bind(input.parent_id)
+    .bind(actor)
+    .bind(at)
+    .bind(at)
+    .fetch_one(&mut *tx)
+    .await
+    .map_err(internal)?;
+    write_key_results(&mut tx, id, input).await?;
+    recompute(&mut tx, id).await?;
+    if input.level == GoalLevel::Individual {
+        sqlx::query(
+            "INSERT INTO goal_plans (owner_id, period_id, state, updated_at) VALUES ($1, $2, 'draft', $3)
+             ON CONFLICT (owner_id, period_id) DO NOTHING",
+        )
+        .bind(new.owner)
+        .bind(input.period_id)
+        .bind(at)
+        .execute(&mut *tx)
+        .await
+        .map_err(internal)?;
+    }
+    let after = snapshot(&mut tx, id).await?;
+    audit::record(
+        &mut tx,
+        Some(actor),
+        "goal.created",
+        "goal",
+        id,
+        None,
+        after,
+    )
+    .await?;
+    tx.commit().await.map_err(internal)?;
+    Ok(id)
+}
+
+/// Changes a goal's fields and key results (key results missing from `input` are removed).
+/// The owner, level and period stay as they are.
+pub async fn update(pool: &Pool, id: GoalId, input: &GoalInput, actor: PersonId) -> AppResult<()> {
+    let mut tx = crate::store::begin_write(pool).await?;
+    let before = snapshot(&mut tx, id)
+        .await?
+        .ok_or_else(|| AppError::not_found("That goal"))?;
+    let level = before["level"]
+        .as_str()
+        .and_then(GoalLevel::parse)
+        .unwrap_or(GoalLevel::Individual);
+    let old_parent = before["parent_id"].as_i64();
+    if let Some(parent) = input.parent_id {
+        check_parent(&mut tx, Some(id), level, parent).await?;
+    }
+    sqlx::query(
+        "UPDATE goals SET title = $1, description = $2, visibility = $3, weight = $4,
+            progress_mode = $5, parent_id = $6, updated_at = $7 WHERE id = $8",
+    )
+    .bind(&input.title)
+    .bind(&input.description)
+    .bind(input.visibility.as_str())
+    .bind(input.weight)
+    .bind(input.progress_mode.as_str())
+    .bind(input.parent_id)
+    .bind(now())
+    .bind(id)
+    .execute(&mut *tx)
+    .await
+    .map_err(internal)?;
+    write_key_results(&mut tx, id, input).await?;
+    recompute(&mut tx, id).await?;
+    if let Some(old) = old_parent.filter(|old| Some(*old) != input.parent_id) {
+        recompute(&mut tx, old).await?;
+    }
+    let after = snapshot(&mut tx, id).await?;
+    if after.as_ref() != Some(&before) {
+        audit::record(
+            &mut tx,
+            Some(actor),
+            "goal.updated",
+            "goal",
+            id,
+            Some(before),
+            after,
+        )
+        .await?;
+    }
+    tx.commit().await.map_err(internal)?;
+    Ok(())
+}
+
+/// Inserts, updates and removes key results so the goal has exactly `input`'s, in order.
+async fn write_key_results(tx: &mut Tx<'_>, goal: GoalId, input: &GoalInput) -> AppResult<()> {
+    let existing: Vec<(i64, f64, f64)> =
+        sqlx::query_as("SELECT id, start_value, current_value FROM key_results WHERE goal_id = $1")
+            .bind(goal)
+            .fetch_all(&mut **tx)
+            .await
+            .map_err(internal)?;
+    let kept: Vec<i64> = input.key_results.iter().filter_map(|kr| kr.id).collect();
+    for (id, _, _) in existing.iter().filter(|(id, _, _)| !kept.contains(id)) {
+        sqlx::query("DELETE FROM key_results WHERE id = $1")
+            .bind(id)
+            .execute(&mut **tx)
+            .await
+            .map_err(internal)?;
+    }
+    let at = now();
+    for (position, kr) in input.key_results.iter().enumerate() {
+        let current = kr
+            .id
+            .and_then(|id| existing.iter().find(|(e, _, _)| *e == id));
+        match current {
+            Some((kr_id, old_start, old_current)) => {
+                // A changed start moves an untouched current value with it.
+                let value = if old_current == old_start {
+                    kr.start
+                } else {
+                    *old_current
+                };
+                sqlx::query(
+                    "UPDATE key_results SET position = $1, title = $2, kind = $3, unit = $4,
+                        direction = $5, start_value = $6, target_value = $7, current_value = $8,
+                        weight = $9, updated_at = $10 WHERE id = $11",
+                )
+                .bind(position as i64)
+                .bind(&kr.title)
+                .bind(kr.kind.as_str())
+                .bind(&kr.unit)
+                .bind(kr.direction.as_str())
+                .bind(kr.start)
+                .bind(kr.target)
+                .bind(value)
+                .bind(kr.weight)
+                .bind(at)
+                .bind(kr_id)
+                .execute(&mut **tx)
+                .await
+                .map_err(internal)?;
+            }
+            None => {
+                sqlx::query(
+                    "INSERT INTO key_results (goal_id, position, title, kind, unit, direction,
+                        start_value, target_value, current_value, weight, created_at, updated_at)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+                )
+                .bind(goal)
+                .bind(position as i64)
+                .bind(&kr.title)
+                .bind(kr.kind.as_str())
+                .bind(&kr.unit)
+                .bind(kr.direction.as_str())
+                .bind(kr.start)
+                .bind(kr.target)
+                .bind(kr.start)
+                .bind(kr.weight)
+                .bind(at)
+                .bind(at)
+                .execute(&mut **tx)
+                .await
+                .map_err(internal)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Recomputes a goal's stored progress from its key results (or its aligned goals when it
+/// rolls up), then walks up the alignment chain while parents roll up.
+pub async fn recompute(tx: &mut Tx<'_>, goal: GoalId) -> AppResult<()> {
+    let mut next = Some(goal);
+    let mut steps = 0;
+    while let Some(id) = next {
+        steps += 1;
+        if steps > 64 {
+            break;
+        }
+        let Some((mode, parent)) = sqlx::query_as::<_, (String, Option<i64>)>(
+            "SELECT progress_mode, parent_id FROM goals WHERE id = $1",
+        )
+        .bind(id)
+        .fetch_optional(&mut **tx)
+        .await
+        .map_err(internal)?
+        else {
+            break;
+        };
+        let mode = ProgressMode::parse(&mode).unwrap_or(ProgressMode::Manual);
+        let krs: Vec<(i64, f64, f64, f64)> = sqlx::query_as(
+            "SELECT weight, start_value, target_value, current_value FROM key_results WHERE goal_id = $1",
+        )
+        .bind(id)
+        .fetch_all(&mut **tx)
+        .await
+        .map_err(internal)?;
+        let krs: Vec<(i64, f64)> = krs
+            .into_iter()
+            .map(|(w, s, t, c)| (w, keel_core::goals::key_result_progress(s, t, c)))
+            .collect();
+        let children: Vec<(i64, f64)> = if mode == ProgressMode::RolledUp {
+            sqlx::query_as(
+                "SELECT weight, progress FROM goals WHERE parent_id = $1 AND status <> 'cancelled'",
+            )
+            .bind(id)
+            .fetch_all(&mut **tx)
+            .await
+            .map_err(internal)?
+        } else {
+            Vec::new()
+        };
+        let progress = goal_progress(mode, &krs, &children);
+        sqlx::query("UPDATE goals SET progress = $1 WHERE id = $2")
+            .bind(progress)
+            .bind(id)
+            .execute(&mut **tx)
+            .await
+            .map_err(internal)?;
+        // The parent changes only if it rolls up; recompute() checks its mode.
+        next = match parent {
+            Some(p) => {
+                let parent_mode: Option<String> =
+                    sqlx::query_scalar("SELECT progress_mode FROM goals WHERE id = $1")
+                        .bind(p)
+                        .fetch_optional(&mut **tx)
+                        .await
+                        .map_err(internal)?;
+                (parent_mode.as_deref() == Some(ProgressMode::RolledUp.as_str())).then_some(p)
+            }
+            None => None,
+        };
+    }
+    Ok(())
+}
+
+/// Sets a goal's status (active, completed, cancelled).
+pub async fn set_status(
+    pool: &Pool,
+    id: GoalId,
+    status: GoalStatus,
+    actor: PersonId,
+) -> AppResult<()> {
+    let mut tx = crate::store::begin_write(pool).await?;
+    let before = snapshot(&mut tx, id)
+        .await?
+        .ok_or_else(|| AppError::not_found("That goal"))?;
+    sqlx::query("UPDATE goals SET status = $1, updated_at = $2 WHERE id = $3")
+        .bind(status.as_str())
+        .bind(now())
+        .bind(id)
+        .execute(&mut *tx)
+        .await
+        .map_err(internal)?;
+    if let Some(parent) = before["parent_id"].as_i64() {
+        recompute(&mut tx, parent).await?;
+    }
+    let after = snapshot(&mut tx, id).await?;
+    audit::record(
+        &mut tx,
+        Some(actor),
+        "goal.status_changed",
+        "goal",
+        id,
+        Some(before),
+        after,
+    )
+    .await?;
+    tx.commit().await.map_err(internal)?;
+    Ok(())
+}
+
+/// Records a check-in: the new key-result values, the confidence and a comment. Updates the
+/// key results and the goal's progress (and rolled-up parents) in the same transaction.
+pub async fn check_in(
+    pool: &Pool,
+    goal: GoalId,
+    values: &[(KeyResultId, f64)],
+    confidence: Confidence,
+    comment: &str,
+    actor: PersonId,
+) -> AppResult<i64> {
+    let mut tx = crate::store::begin_write(pool).await?;
+    let at = now();
+    for (kr, value) in values {
+        let changed = sqlx::query(
+            "UPDATE key_results SET current_value = $1, updated_at = $2 WHERE id = $3 AND goal_id = $4",
+        )
+        .bind(*value)
+        .bind(at)
+        .bind(*kr)
+        .bind(goal)
+        .execute(&mut *tx)
+        .await
+        .map_err(internal)?;
+        if changed.rows_affected() != 1 {
+            return Err(AppError::invalid(
+                "form",
+                "That key result is not part of this goal.",
+            ));
+        }
+    }
+    recompute(&mut tx, goal).await?;
+    let progress: f64 = sqlx::query_scalar("SELECT progress FROM goals WHERE id = $1")
+        .bind(goal)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(internal)?;
+    let values_json = serde_json::to_string(values).unwrap_or_else(|_| "[]".into());
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO check_ins (goal_id, author_id, confidence, comment, progress,
+            key_result_values, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+    )
+    .bind(goal)
+    .bind(actor)
+    .bind(confidence.as_str())
+    .bind(comment)
+    .bind(progress)
+    .bind(&values_json)
+    .bind(at)
+    .fetch_one(&mut *tx)
+    .await
+    .map_err(internal)?;
+    sqlx::query("UPDATE goals SET confidence = $1, last_check_in_at = $2 WHERE id = $3")
+        .bind(confidence.as_str())
+        .bind(at)
+        .bind(goal)
+        .execute(&mut *tx)
+        .await
+        .map_err(internal)?;
+    let after = json!({ "check_in": id, "values": values, "confidence": confidence.as_str(), "progress": progress });
+    audit::record(
+        &mut tx,
+        Some(actor),
+        "goal.checked_in",
+        "goal",
+        goal,
+        None,
+        Some(after),
+    )
+    .await?;
+    tx.commit().await.map_err(internal)?;
+    Ok(id)
+}
+
+/// Whether a check-in belongs to a goal.
+pub async fn check_in_belongs(pool: &Pool, goal: GoalId, check_in: i64) -> AppResult<bool> {
+    let found: Option<i64> =
+        sqlx::query_scalar("SELECT id FROM check_ins WHERE id = $1 AND goal_id = $2")
+            .bind(check_in)
+            .bind(goal)
+            .fetch_optional(pool)
+            .await
+            .map_err(internal)?;
+    Ok(found.is_some())
+}
+
+/// Adds a comment to a goal, or under one of its check-ins.
+pub async fn add_comment(
+    pool: &Pool,
+    goal: GoalId,
+    check_in: Option<i64>,
+    body: &str,
+    author: PersonId,
+) -> AppResult<i64> {
+    let mut tx = crate::store::begin_write(pool).await?;
+    let id = insert_comment(&mut tx, goal, check_in, body, author).await?;
+    let after = json!({ "comment": id, "check_in": check_in });
+    audit::record(
+        &mut tx,
+        Some(author),
+        "goal.commented",
+        "goal",
+        goal,
+        None,
+        Some(after),
+    )
+    .await?;
+    tx.commit().await.map_err(internal)?;
+    Ok(id)
+}
+
+pub(super) async fn insert_comment(
+    tx: &mut Tx<'_>,
+    goal: GoalId,
+    check_in: Option<i64>,
+    body: &str,
+    author: PersonId,
+) -> AppResult<i64> {
+    sqlx::query_scalar(
+        "INSERT INTO goal_comments (goal_id, check_in_id, author_id, body, created_at)
+         VALUES ($1, $2, $3, $4, $5) RETURNING id",
+    )
+    .bind(goal)
+    .bind(check_in)
+    .bind(author)
+    .bind(body)
+    .bind(now())
+    .fetch_one(&mut **tx)
+    .await
+    .map_err(internal)
+}
