@@ -11,13 +11,13 @@ use serde::{Deserialize, Serialize};
 macro_rules! text_enum {
     ($(#[$meta:meta])* $name:ident { $($variant:ident = $text:literal / $label:literal),+ $(,)? }) => {
         $(#[$meta])*
-        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
         pub enum $name { $($variant),+ }
         text_enum!(@methods $name { $($variant = $text / $label),+ });
     };
     ($(#[$meta:meta])* $name:ident in $field:literal { $($variant:ident = $text:literal / $label:literal),+ $(,)? }) => {
         $(#[$meta])*
-        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
         pub enum $name { $($variant),+ }
         text_enum!(@methods $name { $($variant = $text / $label),+ });
         choice_serde!($name in $field);
@@ -102,6 +102,7 @@ pub mod analytics;
 pub mod calendar;
 pub mod goals;
 pub mod notifications;
+pub mod org;
 pub mod people;
 pub mod reviews;
 

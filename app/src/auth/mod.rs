@@ -24,6 +24,24 @@ fn request_parts() -> Option<http::request::Parts> {
 }
 
 /// The signed-in user, or `Unauthorized`.
+/// How `user` stands to `person` in today's reporting line (see `policy::Relation`): one query
+/// up the line, none for their own record.
+pub async fn relation(
+    pool: &crate::store::Pool,
+    user: &CurrentUser,
+    person: keel_core::people::PersonId,
+) -> AppResult<policy::Relation> {
+    if user.id == person {
+        return Ok(policy::Relation::SELF);
+    }
+    let distance = crate::store::people::line_distance(pool, person, user.id).await?;
+    Ok(policy::Relation {
+        is_self: false,
+        in_chain: distance.is_some(),
+        is_direct_manager: distance == Some(1),
+    })
+}
+
 pub fn current_user() -> AppResult<CurrentUser> {
     maybe_user().ok_or(AppError::Unauthorized)
 }

@@ -201,20 +201,30 @@ fn chain_sql(select: &str) -> String {
     )
 }
 
-/// Finds $2 among the managers above $1 (a row when $1 reports to $2 at any depth).
+/// Finds $2 among the managers above $1: its depth (1 for the direct manager) when $1
+/// reports to $2 at any depth.
 fn reports_to_sql() -> String {
-    chain_sql("SELECT id FROM chain WHERE id = $2 LIMIT 1")
+    chain_sql("SELECT depth FROM chain WHERE id = $2 ORDER BY depth LIMIT 1")
 }
 
-/// Whether `manager` is anywhere above `person` in the reporting line.
-pub async fn reports_to(pool: &Pool, person: PersonId, manager: PersonId) -> AppResult<bool> {
-    let found: Option<i64> = sqlx::query_scalar(&reports_to_sql())
+/// How far above `person` `manager` sits in the reporting line: `Some(1)` for the direct
+/// manager, `None` when they are not above them at all.
+pub async fn line_distance(
+    pool: &Pool,
+    person: PersonId,
+    manager: PersonId,
+) -> AppResult<Option<i64>> {
+    sqlx::query_scalar(&reports_to_sql())
         .bind(person)
         .bind(manager)
         .fetch_optional(pool)
         .await
-        .map_err(internal)?;
-    Ok(found.is_some())
+        .map_err(internal)
+}
+
+/// Whether `manager` is anywhere above `person` in the reporting line.
+pub async fn reports_to(pool: &Pool, person: PersonId, manager: PersonId) -> AppResult<bool> {
+    Ok(line_distance(pool, person, manager).await?.is_some())
 }
 
 /// How many active people are anywhere below `manager`.

@@ -141,8 +141,13 @@ pub fn is_stale(
 // ---------------------------------------------------------------------------------------------
 // Alignment
 
+/// How far up an alignment chain Keel walks. Real chains are four levels deep (company,
+/// department, team, individual); a longer one is refused as if it were a loop.
+pub const MAX_ALIGNMENT_DEPTH: usize = 64;
+
 /// Whether making `parent` the parent of `goal` would close a loop: true when `goal` is
-/// `parent` itself or any goal above it. `parent_of` answers each goal's current parent.
+/// `parent` itself or any goal above it, or when the chain above `parent` is longer than
+/// `MAX_ALIGNMENT_DEPTH`. `parent_of` answers each goal's current parent.
 pub fn would_create_cycle(
     goal: GoalId,
     parent: GoalId,
@@ -155,8 +160,8 @@ pub fn would_create_cycle(
             return true;
         }
         steps += 1;
-        if steps > 10_000 {
-            // An existing loop (never written by Keel): refuse rather than spin.
+        if steps > MAX_ALIGNMENT_DEPTH {
+            // An existing loop (never written by Keel) or an absurd chain: refuse, never spin.
             return true;
         }
         current = parent_of(id);

@@ -159,6 +159,22 @@ fn a_goal_cannot_align_under_itself_or_its_descendants() {
 }
 
 #[test]
+fn an_existing_loop_or_an_absurd_chain_is_refused_without_spinning() {
+    // 7 -> 8 -> 7 is a loop Keel never writes; a new goal must not align under it.
+    let looped = |g: GoalId| match g {
+        7 => Some(8),
+        8 => Some(7),
+        _ => None,
+    };
+    assert!(would_create_cycle(100, 7, looped));
+    // A chain longer than MAX_ALIGNMENT_DEPTH above the new parent.
+    let long = |g: GoalId| (g < 1_000).then_some(g + 1);
+    assert!(would_create_cycle(5_000, 1, long));
+    let short = |g: GoalId| (g < 10).then_some(g + 1);
+    assert!(!would_create_cycle(5_000, 1, short));
+}
+
+#[test]
 fn levels_align_to_the_same_or_a_higher_level() {
     assert!(GoalLevel::Individual.may_align_under(GoalLevel::Company));
     assert!(GoalLevel::Team.may_align_under(GoalLevel::Team));

@@ -20,6 +20,7 @@ pub const ANONYMITY_THRESHOLD: usize = 3;
 
 mod anonymity;
 mod cycles;
+mod launch;
 mod scales;
 mod scoring;
 mod templates;
@@ -28,6 +29,7 @@ mod tests;
 
 pub use anonymity::*;
 pub use cycles::*;
+pub use launch::*;
 pub use scales::*;
 pub use scoring::*;
 pub use templates::*;

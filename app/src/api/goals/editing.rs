@@ -61,10 +61,7 @@ pub async fn goal_form_options(
         }
     }
     parents.sort_by_key(|p| p.level.rank());
-    let me = policy::GoalRelation {
-        is_owner: true,
-        manages_owner: false,
-    };
+    let me = policy::Relation::SELF;
     let levels = GoalLevel::ALL
         .iter()
         .copied()

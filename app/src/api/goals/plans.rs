@@ -13,7 +13,7 @@ pub async fn goal_plan(owner_id: PersonId, period_id: PeriodId) -> AppResult<Pla
     let user = current_user()?;
     let pool = &state().pool;
     let rel = support::relation(pool, &user, owner_id).await?;
-    if !rel.is_owner && !rel.manages_owner && !user.is_hr() {
+    if !rel.is_self && !rel.in_chain && !user.is_hr() {
         return Err(AppError::Forbidden);
     }
     let owner = store::people::card(pool, owner_id)
@@ -57,8 +57,8 @@ pub async fn goal_plan(owner_id: PersonId, period_id: PeriodId) -> AppResult<Pla
         period,
         state: store::goals::plan_state(pool, owner_id, period_id).await?,
         goals,
-        viewer_is_owner: rel.is_owner,
-        viewer_is_manager: rel.manages_owner,
+        viewer_is_owner: rel.is_self,
+        viewer_is_manager: rel.in_chain,
     })
 }
 
@@ -87,9 +87,9 @@ pub async fn move_goal_plan(
     }
     let (from, to) = step.transition();
     let allowed = if step.by_owner() {
-        rel.is_owner
+        rel.is_self
     } else {
-        rel.manages_owner
+        rel.in_chain
     };
     if !allowed {
         return Err(AppError::Forbidden);
@@ -117,23 +117,13 @@ pub async fn goal_completion(period_id: Option<PeriodId>) -> AppResult<Completio
     let pool = &state().pool;
     let choice = support::choose_period(pool, period_id).await?;
     let departments = store::departments::all(pool).await?;
-    let parent: HashMap<i64, Option<i64>> =
-        departments.iter().map(|d| (d.id, d.parent_id)).collect();
+    let tree = keel_core::org::DepartmentTree::new(departments.iter().map(|d| (d.id, d.parent_id)));
     let name: HashMap<i64, String> = departments.iter().map(|d| (d.id, d.name.clone())).collect();
-    let top = |mut id: i64| {
-        for _ in 0..64 {
-            match parent.get(&id).copied().flatten() {
-                Some(p) => id = p,
-                None => break,
-            }
-        }
-        id
-    };
     let mut rows: Vec<(i64, CompletionRow)> = Vec::new();
     for (department, people, approved, submitted, in_progress) in
         store::goals::completion(pool, choice.selected.id).await?
     {
-        let root = top(department);
+        let root = tree.top_of(department);
         let index = match rows.iter().position(|(id, _)| *id == root) {
             Some(i) => i,
             None => {

@@ -1,7 +1,7 @@
 //! Server-side helpers the goal functions share: visibility (the one place private goals are
 //! filtered), relations to a goal's owner, summaries with health and staleness.
 
-use crate::auth::policy::{self, GoalRelation};
+use crate::auth::policy::{self, Relation};
 use crate::auth::state;
 use crate::error::{AppError, AppResult};
 use crate::store::goals::GoalRow;
@@ -23,13 +23,8 @@ pub fn today() -> i64 {
 }
 
 /// How `user` stands to `owner`.
-pub async fn relation(pool: &Pool, user: &CurrentUser, owner: PersonId) -> AppResult<GoalRelation> {
-    let is_owner = user.id == owner;
-    let manages_owner = !is_owner && store::people::reports_to(pool, owner, user.id).await?;
-    Ok(GoalRelation {
-        is_owner,
-        manages_owner,
-    })
+pub async fn relation(pool: &Pool, user: &CurrentUser, owner: PersonId) -> AppResult<Relation> {
+    crate::auth::relation(pool, user, owner).await
 }
 
 /// Keeps the rows `user` may see: every public goal; private ones only for their owner,
@@ -156,7 +151,7 @@ pub async fn visible_goal(
     pool: &Pool,
     user: &CurrentUser,
     id: i64,
-) -> AppResult<(GoalRow, GoalRelation)> {
+) -> AppResult<(GoalRow, Relation)> {
     let row = store::goals::goal(pool, id)
         .await?
         .ok_or_else(|| AppError::not_found("That goal"))?;

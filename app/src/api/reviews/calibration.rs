@@ -16,7 +16,7 @@ pub async fn calibration(
     use crate::store;
     use crate::store::reviews::CalibrationFilter;
     let user = current_user()?;
-    if !(user.is_hr() || user.is_manager) {
+    if !policy::may_open_calibration(&user) {
         return Err(AppError::Forbidden);
     }
     let pool = &state().pool;
@@ -30,7 +30,7 @@ pub async fn calibration(
     let filter = CalibrationFilter {
         top_department: department.filter(|d| *d > 0),
         manager: manager.filter(|m| *m > 0),
-        within_org_of: (!user.is_hr()).then_some(user.id),
+        within_org_of: (!policy::calibrates_everyone(&user)).then_some(user.id),
     };
     let by_manager = filter.top_department.is_some();
     let counts = store::reviews::histogram(pool, cycle_id, &filter, by_manager).await?;
@@ -75,7 +75,7 @@ pub async fn calibration(
         (page - 1) * CALIBRATION_PAGE,
     )
     .await?;
-    let departments = if user.is_hr() {
+    let departments = if policy::calibrates_everyone(&user) {
         store::departments::all(pool)
             .await?
             .into_iter()
@@ -128,9 +128,7 @@ pub async fn change_final_rating(
     let pool = &state().pool;
     let p = support::participant(pool, participant_id).await?;
     let who = support::standing(pool, &user, &p).await?;
-    if !(who.is_hr || who.is_manager) || who.is_reviewee {
-        return Err(AppError::Forbidden);
-    }
+    policy::check(policy::may_change_final_rating(&user, who))?;
     let cycle = support::cycle(pool, p.cycle_id).await?;
     if cycle.state != CycleState::Calibration {
         return Err(AppError::Conflict(

@@ -1,10 +1,13 @@
 //! Review cycles: HR's scales, templates and cycles; writing reviews; peer nomination;
-//! calibration; release, acknowledgement and sign-off; and the notification centre.
+//! calibration; release, acknowledgement and sign-off. Who may do what is named in
+//! `auth::policy::reviews`.
 //!
 //! Anonymity is enforced here, in one function (`support::reviews_for`): anonymous peer and
 //! upward answers leave the server only aggregated, without names, and only from three
 //! reviewers of a type up; their authors appear in no reply, export or audit row.
 
+#[cfg(feature = "ssr")]
+use crate::auth::policy;
 use crate::error::{AppResult, FieldError};
 use keel_core::goals::GoalSummary;
 use keel_core::people::{DepartmentId, PersonId};

@@ -11,8 +11,7 @@ pub async fn nomination_page(participant_id: ParticipantId) -> AppResult<Nominat
     let pool = &state().pool;
     let p = support::participant(pool, participant_id).await?;
     let who = support::standing(pool, &user, &p).await?;
-    let viewer_is_manager = p.manager_id == Some(user.id) || who.is_hr;
-    if !(who.is_reviewee || viewer_is_manager) {
+    if !policy::may_see_nominations(&user, who) {
         return Err(AppError::not_found("That review"));
     }
     let cycle = support::cycle(pool, p.cycle_id).await?;
@@ -53,8 +52,8 @@ pub async fn nomination_page(participant_id: ParticipantId) -> AppResult<Nominat
         peer_min: cycle.peer_min,
         peer_max: cycle.peer_max,
         options,
-        viewer_is_reviewee: who.is_reviewee,
-        viewer_is_manager,
+        viewer_is_reviewee: who.is_reviewee(),
+        viewer_is_manager: policy::may_decide_peers(&user, who),
     })
 }
 
@@ -70,7 +69,7 @@ pub async fn nominate_peers(
     let user = current_user()?;
     let pool = &state().pool;
     let p = support::participant(pool, participant_id).await?;
-    if p.person_id != user.id {
+    if !policy::may_nominate_peers(support::standing(pool, &user, &p).await?) {
         return Err(AppError::not_found("That review"));
     }
     let cycle = support::cycle(pool, p.cycle_id).await?;
@@ -155,9 +154,10 @@ pub async fn decide_peer(
     let user = current_user()?;
     let pool = &state().pool;
     let p = support::participant(pool, participant_id).await?;
-    if !(p.manager_id == Some(user.id) || user.is_hr()) || p.person_id == user.id {
-        return Err(AppError::Forbidden);
-    }
+    policy::check(policy::may_decide_peers(
+        &user,
+        support::standing(pool, &user, &p).await?,
+    ))?;
     let cycle = support::cycle(pool, p.cycle_id).await?;
     if !matches!(cycle.state, CycleState::Nomination | CycleState::Writing) {
         return Err(AppError::Conflict(

@@ -20,7 +20,8 @@ pub async fn acknowledge_review(participant_id: ParticipantId, comment: String) 
     let user = current_user()?;
     let pool = &state().pool;
     let p = support::participant(pool, participant_id).await?;
-    if p.person_id != user.id || p.released_at.is_none() {
+    let who = support::standing(pool, &user, &p).await?;
+    if !policy::may_acknowledge(who, p.released_at.is_some()) {
         return Err(AppError::not_found("That review"));
     }
     let comment = comment.trim();
@@ -40,10 +41,9 @@ pub async fn sign_off_review(participant_id: ParticipantId) -> AppResult<()> {
     let user = current_user()?;
     let pool = &state().pool;
     let p = support::participant(pool, participant_id).await?;
-    let who = support::standing(pool, &user, &p).await?;
-    if !who.is_manager {
-        return Err(AppError::Forbidden);
-    }
+    policy::check(policy::may_sign_off(
+        support::standing(pool, &user, &p).await?,
+    ))?;
     if p.acknowledged_at.is_none() {
         return Err(AppError::Conflict(format!(
             "{} has not acknowledged the review yet.",

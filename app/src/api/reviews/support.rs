@@ -2,6 +2,7 @@
 //! cycle or template version once, and the one place anonymous answers are aggregated.
 
 use super::*;
+use crate::auth::policy::{self, ReviewStanding};
 use crate::auth::state;
 use crate::error::AppError;
 use crate::store::reviews::{ParticipantRow, TemplateVersion};
@@ -13,12 +14,9 @@ pub fn today() -> i64 {
     store::now().div_euclid(86_400)
 }
 
+/// `Forbidden` unless the user administers reviews (`policy::may_administer_reviews`).
 pub fn require_hr(user: &CurrentUser) -> AppResult<()> {
-    if user.is_hr() {
-        Ok(())
-    } else {
-        Err(AppError::Forbidden)
-    }
+    policy::check(policy::may_administer_reviews(user))
 }
 
 pub fn parse_id(text: &str, what: &str) -> AppResult<i64> {
@@ -102,21 +100,16 @@ pub async fn check_scale(pool: &Pool, id: Option<i64>, field: &str) -> AppResult
 }
 
 /// How the viewer stands to a reviewee: themselves, somewhere above them, HR.
-pub struct Standing {
-    pub is_reviewee: bool,
-    pub is_manager: bool,
-    pub is_hr: bool,
-}
-
-pub async fn standing(pool: &Pool, user: &CurrentUser, p: &ParticipantRow) -> AppResult<Standing> {
-    let is_reviewee = p.person_id == user.id;
-    let is_manager = !is_reviewee
-        && (p.manager_id == Some(user.id)
-            || store::people::reports_to(pool, p.person_id, user.id).await?);
-    Ok(Standing {
-        is_reviewee,
-        is_manager,
-        is_hr: user.is_hr(),
+/// How `user` stands to the reviewee of `p` (see `policy::ReviewStanding`).
+pub async fn standing(
+    pool: &Pool,
+    user: &CurrentUser,
+    p: &ParticipantRow,
+) -> AppResult<ReviewStanding> {
+    let relation = crate::auth::relation(pool, user, p.person_id).await?;
+    Ok(ReviewStanding {
+        is_launch_manager: !relation.is_self && p.manager_id == Some(user.id),
+        relation,
     })
 }
 
@@ -247,7 +240,7 @@ pub async fn result_page(
 ) -> AppResult<ResultPage> {
     let who = standing(pool, user, &p).await?;
     let released = p.released_at.is_some();
-    if !(who.is_hr || who.is_manager || (who.is_reviewee && released)) {
+    if !policy::may_see_result(user, who, released) {
         // Before release a reviewee's own results do not exist for them.
         return Err(AppError::not_found("That review"));
     }
@@ -256,7 +249,7 @@ pub async fn result_page(
     let scales = store::reviews::scales(pool).await?;
     let scale = overall_scale(&version, &scales)?;
     let (named, anonymous) = reviews_for(pool, &cycle, &p, &version, &scales).await?;
-    let changes = if who.is_hr || who.is_manager {
+    let changes = if policy::may_see_rating_changes(user, who) {
         store::reviews::rating_changes(pool, p.id)
             .await?
             .into_iter()
@@ -287,8 +280,8 @@ pub async fn result_page(
         employee_comment: p.employee_comment.clone(),
         acknowledged_at: p.acknowledged_at,
         signed_off_at: p.signed_off_at,
-        viewer_is_reviewee: who.is_reviewee,
-        viewer_is_manager: who.is_manager,
+        viewer_is_reviewee: who.is_reviewee(),
+        viewer_is_manager: who.is_line_manager(),
         changes,
     })
 }

@@ -2,6 +2,8 @@
 //! and walks up the alignment chain in the same transaction.
 
 use super::*;
+use keel_core::goals::{would_create_cycle, MAX_ALIGNMENT_DEPTH};
+use std::collections::HashMap;
 
 /// The owner and placement a new goal gets, resolved by the API layer.
 pub struct NewGoal<'a> {
@@ -40,24 +42,28 @@ async fn check_parent(
         ));
     }
     if let Some(goal) = goal {
-        // Walk up from the new parent; meeting the goal itself means a loop.
+        // The rule is keel_core's; this reads the chain above the new parent for it.
+        let mut parent_of = HashMap::new();
         let mut current = Some(parent);
-        let mut steps = 0;
         while let Some(id) = current {
-            if id == goal || steps > 64 {
-                return Err(AppError::invalid(
-                    "parent_id",
-                    "That goal is aligned under this one, so this one cannot align under it.",
-                ));
+            if parent_of.contains_key(&id) || parent_of.len() > MAX_ALIGNMENT_DEPTH {
+                break;
             }
-            steps += 1;
-            current =
+            let up =
                 sqlx::query_scalar::<_, Option<i64>>("SELECT parent_id FROM goals WHERE id = $1")
                     .bind(id)
                     .fetch_optional(&mut **tx)
                     .await
                     .map_err(internal)?
                     .flatten();
+            parent_of.insert(id, up);
+            current = up;
+        }
+        if would_create_cycle(goal, parent, |id| parent_of.get(&id).copied().flatten()) {
+            return Err(AppError::invalid(
+                "parent_id",
+                "That goal is aligned under this one, so this one cannot align under it.",
+            ));
         }
     }
     Ok(())

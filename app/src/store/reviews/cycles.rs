@@ -2,6 +2,9 @@
 //! in one transaction), phase changes claimed once, and release.
 
 use super::*;
+use keel_core::notifications;
+use keel_core::org::DepartmentTree;
+use keel_core::reviews::{plan_launch, LaunchCandidate, LaunchRules};
 
 #[derive(sqlx::FromRow)]
 struct CycleRow {
@@ -169,20 +172,22 @@ pub async fn create_cycle(
     Ok(id)
 }
 
-/// One active person as a launch sees them.
+/// A person as a launch sees them (`keel_core::reviews::LaunchCandidate`).
 #[derive(sqlx::FromRow)]
-struct Candidate {
+struct CandidateRow {
     id: i64,
     email: String,
     department_id: i64,
     manager_id: Option<i64>,
     hire_date: String,
+    status: String,
 }
 
-/// Launches a draft cycle in one transaction: picks the participants, creates their
-/// assignments (self, manager, upward from each direct report who is also reviewed), freezes the
-/// template versions, notifies everyone with something to do, and opens the first phase.
-/// Returns how many people are reviewed.
+/// Launches a draft cycle in one transaction: reads the people, departments and division
+/// templates, has `keel_core::reviews::plan_launch` decide who takes part and who writes which
+/// review, writes that plan (participants, assignments), freezes the template versions it uses,
+/// notifies everyone with something to do, and opens the first phase. Returns how many people
+/// are reviewed.
 pub async fn launch(pool: &Pool, cycle_id: CycleId, actor: PersonId) -> AppResult<usize> {
     let sqlite = is_sqlite(pool);
     let mut tx = crate::store::begin_write(pool).await?;
@@ -211,70 +216,45 @@ pub async fn launch(pool: &Pool, cycle_id: CycleId, actor: PersonId) -> AppResul
             .fetch_all(&mut *tx)
             .await
             .map_err(internal)?;
-    let parent: HashMap<i64, Option<i64>> = departments.iter().copied().collect();
-    let top_of = |mut id: i64| {
-        for _ in 0..64 {
-            match parent.get(&id).copied().flatten() {
-                Some(p) => id = p,
-                None => break,
-            }
-        }
-        id
-    };
-    let under = |id: i64, root: i64| {
-        let mut current = Some(id);
-        for _ in 0..64 {
-            match current {
-                Some(c) if c == root => return true,
-                Some(c) => current = parent.get(&c).copied().flatten(),
-                None => return false,
-            }
-        }
-        false
-    };
-    let people = sqlx::query_as::<_, Candidate>(
-        "SELECT id, email, department_id, manager_id, hire_date FROM employees
+    let candidates: Vec<LaunchCandidate> = sqlx::query_as::<_, CandidateRow>(
+        "SELECT id, email, department_id, manager_id, hire_date, status FROM employees
          WHERE status = 'active' ORDER BY id",
     )
     .fetch_all(&mut *tx)
     .await
-    .map_err(internal)?;
-    let picked_emails: HashSet<&str> = cycle
-        .scope_value
-        .split(',')
-        .filter(|e| !e.is_empty())
-        .collect();
-    let scope_department = cycle.scope_value.parse::<i64>().ok();
-    let chosen: Vec<&Candidate> = people
-        .iter()
-        .filter(|p| match cycle.scope {
-            ParticipantScope::All => true,
-            ParticipantScope::Department => {
-                scope_department.is_some_and(|d| under(p.department_id, d))
-            }
-            ParticipantScope::People => picked_emails.contains(p.email.as_str()),
-        })
-        .filter(|p| {
-            cycle
-                .hired_before
-                .as_deref()
-                .is_none_or(|cut| p.hire_date.as_str() < cut)
-        })
-        .collect();
-    if chosen.is_empty() {
-        return Err(AppError::invalid(
-            "form",
-            "Nobody matches this cycle's participants (check the department, the people listed and the hiring cut-off).",
-        ));
-    }
-    let overrides: Vec<(i64, i64)> = sqlx::query_as(
+    .map_err(internal)?
+    .into_iter()
+    .map(|c| LaunchCandidate {
+        active: c.status == "active",
+        person: c.id,
+        email: c.email,
+        department: c.department_id,
+        manager: c.manager_id,
+        hire_date: c.hire_date,
+    })
+    .collect();
+    let division_versions: Vec<(i64, i64)> = sqlx::query_as(
         "SELECT department_id, template_version_id FROM cycle_templates WHERE cycle_id = $1",
     )
     .bind(cycle_id)
     .fetch_all(&mut *tx)
     .await
     .map_err(internal)?;
-    let overrides: HashMap<i64, i64> = overrides.into_iter().collect();
+    let division_versions: BTreeMap<i64, i64> = division_versions.into_iter().collect();
+    let plan = plan_launch(
+        &candidates,
+        &DepartmentTree::new(departments),
+        &LaunchRules {
+            scope: cycle.scope,
+            scope_value: &cycle.scope_value,
+            hired_before: cycle.hired_before.as_deref(),
+            reviewer_types: &cycle.reviewer_types,
+            template_version: cycle.template_version_id,
+            division_versions: &division_versions,
+        },
+    )
+    .map_err(|e| AppError::Invalid(vec![e]))?;
+
     let first_participant: i64 =
         sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) FROM review_participants")
             .fetch_one(&mut *tx)
@@ -285,28 +265,27 @@ pub async fn launch(pool: &Pool, cycle_id: CycleId, actor: PersonId) -> AppResul
             .fetch_one(&mut *tx)
             .await
             .map_err(internal)?;
-    let mut participant_of: HashMap<i64, i64> = HashMap::new();
-    let mut participant_rows = Vec::with_capacity(chosen.len());
-    let mut versions: HashSet<i64> = HashSet::new();
-    for (i, p) in chosen.iter().enumerate() {
-        let id = first_participant + i as i64 + 1;
-        participant_of.insert(p.id, id);
-        let top = top_of(p.department_id);
-        let version = overrides
-            .get(&top)
-            .copied()
-            .unwrap_or(cycle.template_version_id);
-        versions.insert(version);
-        participant_rows.push(vec![
-            Cell::Int(id),
-            Cell::Int(cycle_id),
-            Cell::Int(p.id),
-            Cell::MaybeInt(p.manager_id),
-            Cell::Int(p.department_id),
-            Cell::Int(top),
-            Cell::Int(version),
-        ]);
-    }
+    let participant_of: HashMap<PersonId, i64> = plan
+        .participants
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (p.person, first_participant + i as i64 + 1))
+        .collect();
+    let participant_rows = plan
+        .participants
+        .iter()
+        .map(|p| {
+            vec![
+                Cell::Int(participant_of[&p.person]),
+                Cell::Int(cycle_id),
+                Cell::Int(p.person),
+                Cell::MaybeInt(p.manager),
+                Cell::Int(p.department),
+                Cell::Int(p.top_department),
+                Cell::Int(p.template_version),
+            ]
+        })
+        .collect();
     bulk_insert(
         &mut tx,
         "review_participants",
@@ -322,33 +301,17 @@ pub async fn launch(pool: &Pool, cycle_id: CycleId, actor: PersonId) -> AppResul
         participant_rows,
     )
     .await?;
-    let mut assignments: Vec<(i64, i64, ReviewerType)> = Vec::new();
-    for p in &chosen {
-        let participant = participant_of[&p.id];
-        if cycle.has(ReviewerType::SelfReview) {
-            assignments.push((participant, p.id, ReviewerType::SelfReview));
-        }
-        if let Some(manager) = p.manager_id {
-            if cycle.has(ReviewerType::Manager) {
-                assignments.push((participant, manager, ReviewerType::Manager));
-            }
-            if cycle.has(ReviewerType::Upward) {
-                if let Some(manager_participant) = participant_of.get(&manager) {
-                    assignments.push((*manager_participant, p.id, ReviewerType::Upward));
-                }
-            }
-        }
-    }
-    let rows = assignments
+    let rows = plan
+        .assignments
         .iter()
         .enumerate()
-        .map(|(i, (participant, reviewer, kind))| {
+        .map(|(i, a)| {
             vec![
                 Cell::Int(first_assignment + i as i64 + 1),
-                Cell::Int(*participant),
+                Cell::Int(participant_of[&a.reviewee]),
                 Cell::Int(cycle_id),
-                Cell::Int(*reviewer),
-                Cell::Text(kind.as_str().into()),
+                Cell::Int(a.reviewer),
+                Cell::Text(a.kind.as_str().into()),
                 Cell::Text(AssignmentState::Pending.as_str().into()),
                 Cell::Text("{}".into()),
             ]
@@ -371,7 +334,7 @@ pub async fn launch(pool: &Pool, cycle_id: CycleId, actor: PersonId) -> AppResul
     .await?;
     sync_id_sequence(&mut tx, sqlite, "review_participants").await?;
     sync_id_sequence(&mut tx, sqlite, "review_assignments").await?;
-    for version in &versions {
+    for version in &plan.versions {
         sqlx::query("UPDATE template_versions SET frozen = 1 WHERE id = $1")
             .bind(version)
             .execute(&mut *tx)
@@ -397,11 +360,11 @@ pub async fn launch(pool: &Pool, cycle_id: CycleId, actor: PersonId) -> AppResul
         "review_cycle",
         cycle_id,
         Some(json!({ "state": "draft" })),
-        Some(json!({ "state": first_phase.as_str(), "participants": chosen.len(), "assignments": assignments.len() })),
+        Some(json!({ "state": first_phase.as_str(), "participants": plan.participants.len(), "assignments": plan.assignments.len() })),
     )
     .await?;
     tx.commit().await.map_err(internal)?;
-    Ok(chosen.len())
+    Ok(plan.participants.len())
 }
 
 /// Moves a cycle from `from` to `to` only if it is still in `from`: of two clicks on the same
@@ -441,21 +404,7 @@ async fn phase_notes(tx: &mut Tx<'_>, cycle: &Cycle, phase: CycleState) -> AppRe
             .await
             .map_err(internal)?;
             for (participant, person) in people {
-                notes.push(Note {
-                    person,
-                    title: format!("Choose your peer reviewers for {}", cycle.name),
-                    body: format!(
-                        "Nominate {} to {} colleagues who know your work{}.",
-                        cycle.peer_min,
-                        cycle.peer_max,
-                        cycle
-                            .nomination_due
-                            .as_deref()
-                            .map(|d| format!(" by {d}"))
-                            .unwrap_or_default()
-                    ),
-                    link: format!("/reviews/nominate/{participant}"),
-                });
+                notes.push(notifications::nominate_peers(person, participant, cycle));
             }
         }
         CycleState::Writing => {
@@ -468,16 +417,7 @@ async fn phase_notes(tx: &mut Tx<'_>, cycle: &Cycle, phase: CycleState) -> AppRe
             .await
             .map_err(internal)?;
             for (person, count) in reviewers {
-                notes.push(Note {
-                    person,
-                    title: format!(
-                        "{count} review{} to write for {}",
-                        if count == 1 { "" } else { "s" },
-                        cycle.name
-                    ),
-                    body: format!("Reviews are due by {}.", cycle.writing_due),
-                    link: "/reviews".into(),
-                });
+                notes.push(notifications::reviews_to_write(person, count, cycle));
             }
         }
         _ => {}
@@ -577,12 +517,7 @@ async fn release_where(
     query.execute(&mut **tx).await.map_err(internal)?;
     let notes: Vec<Note> = people
         .iter()
-        .map(|(participant, person)| Note {
-            person: *person,
-            title: format!("Your review from {} is ready", cycle.name),
-            body: "Read it, add a comment if you like, and acknowledge it.".into(),
-            link: format!("/reviews/results/{participant}"),
-        })
+        .map(|(participant, person)| notifications::review_released(*person, *participant, cycle))
         .collect();
     notify(tx, &notes).await?;
     Ok(people.len())

@@ -17,7 +17,7 @@ use keel_core::reviews::{
     RatingScale, ReviewerType, ScaleId, ScalePoint, TemplateDefinition, TemplateId, VersionId,
 };
 use serde_json::json;
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
 
 mod calibration;
 mod cycles;

@@ -72,12 +72,12 @@ pub async fn nominate(
     if let Some(manager) = participant.manager_id {
         notify(
             &mut tx,
-            &[Note {
-                person: manager,
-                title: format!("{} nominated peer reviewers", participant.person_name),
-                body: format!("Approve or change them for {}.", cycle.name),
-                link: format!("/reviews/nominate/{}", participant.id),
-            }],
+            &[keel_core::notifications::peers_nominated(
+                manager,
+                participant.id,
+                &participant.person_name,
+                cycle,
+            )],
         )
         .await?;
     }

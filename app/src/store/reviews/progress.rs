@@ -78,15 +78,7 @@ pub async fn remind(pool: &Pool, cycle: &Cycle, actor: PersonId) -> AppResult<us
     .map_err(internal)?;
     let notes: Vec<Note> = reviewers
         .iter()
-        .map(|(person, count)| Note {
-            person: *person,
-            title: format!(
-                "Reminder: {count} review{} still to write",
-                if *count == 1 { "" } else { "s" }
-            ),
-            body: format!("{} reviews were due by {}.", cycle.name, cycle.writing_due),
-            link: "/reviews".into(),
-        })
+        .map(|(person, count)| keel_core::notifications::writing_reminder(*person, *count, cycle))
         .collect();
     notify(&mut tx, &notes).await?;
     audit::record(

@@ -119,12 +119,11 @@ pub async fn acknowledge(
     if let Some(manager) = participant.manager_id {
         notify(
             &mut tx,
-            &[Note {
-                person: manager,
-                title: format!("{} acknowledged their review", participant.person_name),
-                body: "Read their comment and sign the review off.".into(),
-                link: format!("/reviews/results/{}", participant.id),
-            }],
+            &[keel_core::notifications::review_acknowledged(
+                manager,
+                participant.id,
+                &participant.person_name,
+            )],
         )
         .await?;
     }
