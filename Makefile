@@ -40,7 +40,8 @@ unit:
 e2e:
 	@scripts/e2e.sh
 
-## Seeds 100,000 people, starts the release server and measures it (results: docs/BENCHMARKS.md).
+## Seeds 100,000 people into SQLite and PostgreSQL (BENCH_DATABASE=sqlite|postgres|both, default both),
+## starts the release server on each and measures it (results: docs/BENCHMARKS.md).
 bench: setup build
 	@scripts/bench.sh
 

@@ -80,34 +80,34 @@ pub fn App() -> impl IntoView {
         <Router>
             <Routes fallback=pages::not_found::NotFound>
                 <Route path=path!("/login") view=pages::login::LoginPage ssr=SsrMode::Async/>
-                <Route path=path!("/reviews/cycles/:id/print") view=pages::review_print::PrintReviewsPage ssr=SsrMode::Async/>
+                <Route path=path!("/reviews/cycles/:id/print") view=pages::reviews::print::PrintReviewsPage ssr=SsrMode::Async/>
                 <ParentRoute path=path!("") view=components::layout::AppLayout ssr=SsrMode::Async>
                     <Route path=path!("") view=pages::home::HomePage ssr=SsrMode::Async/>
                     <Route path=path!("/goals") view=pages::goals::MyGoalsPage ssr=SsrMode::Async/>
-                    <Route path=path!("/goals/new") view=pages::goal_form::NewGoalPage ssr=SsrMode::Async/>
-                    <Route path=path!("/goals/team") view=pages::goal_team::TeamGoalsPage ssr=SsrMode::Async/>
-                    <Route path=path!("/goals/tree") view=pages::goal_tree::GoalTreePage ssr=SsrMode::Async/>
-                    <Route path=path!("/goals/completion") view=pages::goal_admin::GoalCompletionPage ssr=SsrMode::Async/>
-                    <Route path=path!("/goals/periods") view=pages::goal_admin::GoalPeriodsPage ssr=SsrMode::Async/>
-                    <Route path=path!("/goals/plan/:owner/:period") view=pages::goal_plan::GoalPlanPage ssr=SsrMode::Async/>
-                    <Route path=path!("/goals/:id") view=pages::goal::GoalPage ssr=SsrMode::Async/>
-                    <Route path=path!("/goals/:id/edit") view=pages::goal_form::EditGoalPage ssr=SsrMode::Async/>
+                    <Route path=path!("/goals/new") view=pages::goals::form::NewGoalPage ssr=SsrMode::Async/>
+                    <Route path=path!("/goals/team") view=pages::goals::team::TeamGoalsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/goals/tree") view=pages::goals::tree::GoalTreePage ssr=SsrMode::Async/>
+                    <Route path=path!("/goals/completion") view=pages::goals::admin::GoalCompletionPage ssr=SsrMode::Async/>
+                    <Route path=path!("/goals/periods") view=pages::goals::admin::GoalPeriodsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/goals/plan/:owner/:period") view=pages::goals::plan::GoalPlanPage ssr=SsrMode::Async/>
+                    <Route path=path!("/goals/:id") view=pages::goals::detail::GoalPage ssr=SsrMode::Async/>
+                    <Route path=path!("/goals/:id/edit") view=pages::goals::form::EditGoalPage ssr=SsrMode::Async/>
                     <Route path=path!("/reviews") view=pages::reviews::MyReviewsPage ssr=SsrMode::Async/>
-                    <Route path=path!("/reviews/write/:id") view=pages::review_write::WriteReviewPage ssr=SsrMode::Async/>
-                    <Route path=path!("/reviews/nominate/:id") view=pages::review_nominate::NominationPage ssr=SsrMode::Async/>
-                    <Route path=path!("/reviews/results/:id") view=pages::review_result::ReviewResultPage ssr=SsrMode::Async/>
-                    <Route path=path!("/reviews/admin") view=pages::review_admin::ReviewAdminPage ssr=SsrMode::Async/>
-                    <Route path=path!("/reviews/templates/:id") view=pages::review_builder::TemplateBuilderPage ssr=SsrMode::Async/>
-                    <Route path=path!("/reviews/cycles/new") view=pages::review_cycle_form::NewCyclePage ssr=SsrMode::Async/>
-                    <Route path=path!("/reviews/cycles/:id") view=pages::review_cycle::CyclePage ssr=SsrMode::Async/>
-                    <Route path=path!("/reviews/cycles/:id/calibration") view=pages::review_calibration::CalibrationPage ssr=SsrMode::Async/>
+                    <Route path=path!("/reviews/write/:id") view=pages::reviews::write::WriteReviewPage ssr=SsrMode::Async/>
+                    <Route path=path!("/reviews/nominate/:id") view=pages::reviews::nominate::NominationPage ssr=SsrMode::Async/>
+                    <Route path=path!("/reviews/results/:id") view=pages::reviews::result::ReviewResultPage ssr=SsrMode::Async/>
+                    <Route path=path!("/reviews/admin") view=pages::reviews::admin::ReviewAdminPage ssr=SsrMode::Async/>
+                    <Route path=path!("/reviews/templates/:id") view=pages::reviews::builder::TemplateBuilderPage ssr=SsrMode::Async/>
+                    <Route path=path!("/reviews/cycles/new") view=pages::reviews::cycle_form::NewCyclePage ssr=SsrMode::Async/>
+                    <Route path=path!("/reviews/cycles/:id") view=pages::reviews::cycle::CyclePage ssr=SsrMode::Async/>
+                    <Route path=path!("/reviews/cycles/:id/calibration") view=pages::reviews::calibration::CalibrationPage ssr=SsrMode::Async/>
                     <Route path=path!("/notifications") view=pages::notifications::NotificationsPage ssr=SsrMode::Async/>
                     <Route path=path!("/people") view=pages::people::PeoplePage ssr=SsrMode::Async/>
-                    <Route path=path!("/people/new") view=pages::person_form::NewPersonPage ssr=SsrMode::Async/>
-                    <Route path=path!("/people/:id") view=pages::person::PersonPage ssr=SsrMode::Async/>
-                    <Route path=path!("/people/:id/edit") view=pages::person_form::EditPersonPage ssr=SsrMode::Async/>
-                    <Route path=path!("/org") view=pages::org::OrgPage ssr=SsrMode::Async/>
-                    <Route path=path!("/org/:id") view=pages::org::OrgPage ssr=SsrMode::Async/>
+                    <Route path=path!("/people/new") view=pages::people::form::NewPersonPage ssr=SsrMode::Async/>
+                    <Route path=path!("/people/:id") view=pages::people::person::PersonPage ssr=SsrMode::Async/>
+                    <Route path=path!("/people/:id/edit") view=pages::people::form::EditPersonPage ssr=SsrMode::Async/>
+                    <Route path=path!("/org") view=pages::people::org::OrgPage ssr=SsrMode::Async/>
+                    <Route path=path!("/org/:id") view=pages::people::org::OrgPage ssr=SsrMode::Async/>
                 </ParentRoute>
             </Routes>
         </Router>

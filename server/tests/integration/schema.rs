@@ -1,8 +1,95 @@
 //! The SQLite and PostgreSQL migrations must describe the same schema: same tables, same
-//! columns, same nullability, equivalent types.
+//! columns, same nullability, equivalent types, the same indexes on the same columns, and
+//! triggers on the same tables for the same events.
 
 use crate::common::TestDb;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Index name -> (table, its columns in order; an expression counts as "(expr)").
+type Indexes = BTreeMap<String, (String, String)>;
+/// (table, BEFORE/AFTER, INSERT/UPDATE/DELETE) that some trigger handles.
+type Triggers = BTreeSet<(String, String, String)>;
+
+async fn sqlite_indexes(db: &TestDb) -> Indexes {
+    // Indexes SQLite makes for UNIQUE and PRIMARY KEY constraints are named sqlite_autoindex_*
+    // (PostgreSQL's are excluded below as constraint indexes).
+    let names: Vec<(String, String)> = sqlx::query_as(
+        "SELECT name, tbl_name FROM sqlite_master WHERE type = 'index'
+         AND name NOT LIKE 'sqlite_autoindex%' AND tbl_name NOT LIKE '_sqlx%'",
+    )
+    .fetch_all(&db.pool)
+    .await
+    .unwrap();
+    let mut out = Indexes::new();
+    for (name, table) in names {
+        let columns: Vec<Option<String>> = sqlx::query_scalar(&format!(
+            "SELECT name FROM pragma_index_info('{name}') ORDER BY seqno"
+        ))
+        .fetch_all(&db.pool)
+        .await
+        .unwrap();
+        let columns = columns
+            .into_iter()
+            .map(|c| c.unwrap_or_else(|| "(expr)".into()))
+            .collect::<Vec<_>>()
+            .join(",");
+        out.insert(name, (table, columns));
+    }
+    out
+}
+
+async fn postgres_indexes(db: &TestDb) -> Indexes {
+    let rows: Vec<(String, String, String)> = sqlx::query_as(
+        "SELECT i.relname::text, t.relname::text,
+                string_agg(COALESCE(a.attname::text, '(expr)'), ',' ORDER BY k.n)
+         FROM pg_index x
+         JOIN pg_class i ON i.oid = x.indexrelid
+         JOIN pg_class t ON t.oid = x.indrelid
+         JOIN pg_namespace ns ON ns.oid = t.relnamespace
+         CROSS JOIN LATERAL unnest(x.indkey::int2[]) WITH ORDINALITY AS k(attnum, n)
+         LEFT JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = k.attnum AND k.attnum > 0
+         WHERE ns.nspname = 'public' AND t.relname NOT LIKE '_sqlx%'
+           AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = x.indexrelid)
+         GROUP BY i.relname, t.relname",
+    )
+    .fetch_all(&db.pool)
+    .await
+    .unwrap();
+    rows.into_iter()
+        .map(|(name, table, columns)| (name, (table, columns)))
+        .collect()
+}
+
+async fn sqlite_triggers(db: &TestDb) -> Triggers {
+    let rows: Vec<(String, String)> =
+        sqlx::query_as("SELECT tbl_name, sql FROM sqlite_master WHERE type = 'trigger'")
+            .fetch_all(&db.pool)
+            .await
+            .unwrap();
+    rows.into_iter()
+        .map(|(table, sql)| {
+            let upper = sql.to_uppercase();
+            let words: Vec<&str> = upper.split_whitespace().collect();
+            let at = words
+                .iter()
+                .position(|w| *w == "BEFORE" || *w == "AFTER")
+                .unwrap_or_else(|| panic!("timing of {sql}"));
+            (table, words[at].to_string(), words[at + 1].to_string())
+        })
+        .collect()
+}
+
+async fn postgres_triggers(db: &TestDb) -> Triggers {
+    sqlx::query_as(
+        "SELECT event_object_table::text, action_timing::text, event_manipulation::text
+         FROM information_schema.triggers WHERE trigger_schema = 'public'",
+    )
+    .fetch_all(&db.pool)
+    .await
+    .unwrap()
+    .into_iter()
+    .collect()
+}
 
 type Columns = BTreeMap<String, BTreeMap<String, (String, bool)>>;
 
@@ -69,7 +156,7 @@ async fn postgres_columns(db: &TestDb) -> Columns {
 }
 
 #[tokio::test]
-async fn sqlite_and_postgres_schemas_match_table_by_table_and_column_by_column() {
+async fn sqlite_and_postgres_schemas_match_tables_columns_indexes_and_triggers() {
     let sqlite = TestDb::sqlite_empty().await;
     let Some(postgres) = TestDb::postgres_empty().await else {
         eprintln!("KEEL_TEST_POSTGRES_URL is not set: the schema comparison was skipped");
@@ -87,6 +174,21 @@ async fn sqlite_and_postgres_schemas_match_table_by_table_and_column_by_column()
     for (table, columns) in &lite {
         assert_eq!(columns, &pg[table], "columns of {table} differ");
     }
+    let (lite_indexes, pg_indexes) = (
+        sqlite_indexes(&sqlite).await,
+        postgres_indexes(&postgres).await,
+    );
+    assert!(
+        lite_indexes.contains_key("employees_name"),
+        "{lite_indexes:?}"
+    );
+    assert_eq!(lite_indexes, pg_indexes, "indexes differ");
+    let (lite_triggers, pg_triggers) = (
+        sqlite_triggers(&sqlite).await,
+        postgres_triggers(&postgres).await,
+    );
+    assert!(lite_triggers.contains(&("audit_log".into(), "BEFORE".into(), "UPDATE".into())));
+    assert_eq!(lite_triggers, pg_triggers, "triggers differ");
     sqlite.cleanup().await;
     postgres.cleanup().await;
 }

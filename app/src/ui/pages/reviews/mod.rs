@@ -1,6 +1,16 @@
 //! My reviews: the reviews I have to write, peer nominations to make or approve, my own results
 //! once released, and (for managers) where each report's review stands.
 
+pub mod admin;
+pub mod builder;
+pub mod calibration;
+pub mod cycle;
+pub mod cycle_form;
+pub mod nominate;
+pub mod print;
+pub mod result;
+pub mod write;
+
 use crate::api::reviews::{my_reviews, MyReviewsPage as Page, ResultLink};
 use crate::ui::components::feedback::{error_fallback, EmptyState, Loading};
 use crate::ui::components::goal::format_date;

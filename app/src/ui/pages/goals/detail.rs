@@ -9,7 +9,7 @@ use crate::ui::components::goal::{
     format_date, format_day, percent, CheckInDisclosure, Comments, GoalLine, HealthBadge,
     PlanBadge, ProgressBar, ProgressChart,
 };
-use crate::ui::pages::person::id_param;
+use crate::ui::pages::people::person::id_param;
 use keel_core::analytics::forecast::METHOD_NOTE;
 use keel_core::calendar::day_number;
 use keel_core::goals::{GoalDetail, GoalStatus, ProgressMode, Visibility};

@@ -9,7 +9,7 @@ use crate::ui::components::form::{
     field_error, form_error, last_error, FormFooter, SelectField, TextField,
 };
 use crate::ui::pages::goals::period_param;
-use crate::ui::pages::person::id_param;
+use crate::ui::pages::people::person::id_param;
 use crate::ui::use_session;
 use keel_core::goals::{
     format_number, Direction, GoalDetail, KeyResult, KeyResultKind, ProgressMode, Visibility,

@@ -2,6 +2,10 @@
 //! included), 25 to a page. It is a plain GET form, so it works before the wasm loads; after,
 //! results follow the search box as you type.
 
+pub mod form;
+pub mod org;
+pub mod person;
+
 use crate::api::people::{list_departments, list_people};
 use crate::ui::components::chart::format_count;
 use crate::ui::components::feedback::{error_fallback, EmptyState, Loading};

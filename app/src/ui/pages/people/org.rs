@@ -5,7 +5,7 @@ use crate::api::people::{get_person, org_top};
 use crate::error::AppError;
 use crate::ui::components::feedback::{error_fallback, EmptyState, Loading};
 use crate::ui::components::person::Avatar;
-use crate::ui::pages::person::id_param;
+use crate::ui::pages::people::person::id_param;
 use keel_core::people::PersonProfile;
 use leptos::prelude::*;
 use leptos_meta::Title;

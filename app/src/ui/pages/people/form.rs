@@ -9,7 +9,7 @@ use crate::ui::components::feedback::{error_fallback, Loading};
 use crate::ui::components::form::{
     field_error, form_error, last_error, FormFooter, SelectField, TextField,
 };
-use crate::ui::pages::person::id_param;
+use crate::ui::pages::people::person::id_param;
 use keel_core::people::{check_date, check_email, DepartmentOption, PersonProfile};
 use leptos::prelude::*;
 use leptos_meta::Title;

@@ -2,6 +2,13 @@
 //! the list in two taps ("Check in", then "Save check-in"); the goal-setting state and its next
 //! step sit at the top.
 
+pub mod admin;
+pub mod detail;
+pub mod form;
+pub mod plan;
+pub mod team;
+pub mod tree;
+
 use crate::api::goals::{my_goals, MoveGoalPlan};
 use crate::ui::components::feedback::{error_fallback, EmptyState, Loading};
 use crate::ui::components::form::{form_error, last_error};
