@@ -135,11 +135,11 @@ run_database() { # sqlite | postgres
   manager_cookie=$(sign_in manager)
   hr_cookie=$(sign_in hr)
   [ -n "$cookie" ] && [ -n "$manager_cookie" ] && [ -n "$hr_cookie" ] || { echo "could not sign in" >&2; tail -20 "$LOG" >&2; exit 1; }
-  cycles=$(curl -fs -H 'Accept: application/json' -H "Cookie: $hr_cookie" --data '' "$BASE/api/review_admin")
+  cycles=$(curl -fs -H 'Accept: application/json' -H "Cookie: $hr_cookie" --data '' "$BASE/api/get_review_admin")
   read -r cycle reviewees < <(echo "$cycles" | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{const c=JSON.parse(s).cycles.find(c=>c.cycle.state==="Writing");console.log(c.cycle.id, c.participants)})')
   local calibration_url="$BASE/reviews/cycles/$cycle/calibration"
   local cycle_url="$BASE/reviews/cycles/$cycle"
-  goals=$(curl -fs -H 'Accept: application/json' -H "Cookie: $cookie" --data 'open=&search=' "$BASE/api/goal_tree")
+  goals=$(curl -fs -H 'Accept: application/json' -H "Cookie: $cookie" --data 'open=&search=' "$BASE/api/get_goal_tree")
   objective=$(echo "$goals" | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).nodes[0].Goal.goal.id))')
   local tree_url="$BASE/goals/tree?open=$objective"
   local team_url="$BASE/goals/team"

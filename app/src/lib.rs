@@ -14,9 +14,12 @@ pub mod state;
 #[cfg(feature = "ssr")]
 pub mod store;
 
-/// The browser entry point: hydrates the server-rendered page.
+/// The browser entry point: hydrates the server-rendered page. A panic in the browser is
+/// written to the console with its message and place (without the hook it is an opaque
+/// "unreachable" trap).
 #[cfg(feature = "hydrate")]
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
+    console_error_panic_hook::set_once();
     leptos::mount::hydrate_body(ui::App);
 }

@@ -99,6 +99,7 @@ pub fn field_of_invalid_choice(message: &str) -> Option<FieldError> {
 }
 
 pub mod analytics;
+pub mod anonymity;
 pub mod calendar;
 pub mod goals;
 pub mod notifications;

@@ -135,20 +135,6 @@ pub struct PersonCard {
     pub report_count: i64,
 }
 
-/// A person's profile.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct PersonProfile {
-    pub card: PersonCard,
-    pub email: String,
-    pub department_id: DepartmentId,
-    /// Managers from the direct one up to the top of the company.
-    pub manager_chain: Vec<PersonCard>,
-    pub direct_reports: Vec<PersonCard>,
-    /// Only shown to the person, their manager chain and HR.
-    pub private: Option<PrivateDetails>,
-    pub roles: Vec<Role>,
-}
-
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PrivateDetails {
     pub hire_date: String,

@@ -1,8 +1,9 @@
 //! The home page's data: what each role sees first.
 
+use crate::api::people::PersonProfile;
 use crate::error::AppResult;
 use keel_core::analytics::headcount::Headcount;
-use keel_core::people::{PersonCard, PersonProfile};
+use keel_core::people::PersonCard;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -18,8 +19,8 @@ pub struct HomeSummary {
     pub headcount: Option<Vec<Headcount>>,
 }
 
-#[server(prefix = "/api", endpoint = "home_data")]
-pub async fn home_data() -> AppResult<HomeSummary> {
+#[server(prefix = "/api", endpoint = "get_home")]
+pub async fn get_home() -> AppResult<HomeSummary> {
     use crate::auth::{current_user, policy, state};
     use crate::error::AppError;
     use crate::store::{departments, people};

@@ -15,8 +15,8 @@ pub struct Notification {
     pub read: bool,
 }
 
-#[server(prefix = "/api", endpoint = "notifications")]
-pub async fn notifications() -> AppResult<Vec<Notification>> {
+#[server(prefix = "/api", endpoint = "list_notifications")]
+pub async fn list_notifications() -> AppResult<Vec<Notification>> {
     use crate::auth::{current_user, state};
     let user = current_user()?;
     Ok(
@@ -35,8 +35,8 @@ pub async fn notifications() -> AppResult<Vec<Notification>> {
     )
 }
 
-#[server(prefix = "/api", endpoint = "unread_notifications")]
-pub async fn unread_notifications() -> AppResult<i64> {
+#[server(prefix = "/api", endpoint = "count_unread_notifications")]
+pub async fn count_unread_notifications() -> AppResult<i64> {
     use crate::auth::{current_user, state};
     let user = current_user()?;
     crate::store::notifications::unread_count(&state().pool, user.id).await

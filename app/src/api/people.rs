@@ -5,9 +5,25 @@
 
 use crate::error::AppResult;
 use keel_core::people::{
-    DepartmentOption, DirectoryPage, PersonId, PersonProfile, Role, RoleChange,
+    DepartmentId, DepartmentOption, DirectoryPage, PersonCard, PersonId, PrivateDetails, Role,
+    RoleChange,
 };
 use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// A person's profile.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PersonProfile {
+    pub card: PersonCard,
+    pub email: String,
+    pub department_id: DepartmentId,
+    /// Managers from the direct one up to the top of the company.
+    pub manager_chain: Vec<PersonCard>,
+    pub direct_reports: Vec<PersonCard>,
+    /// Only shown to the person, their manager chain and HR.
+    pub private: Option<PrivateDetails>,
+    pub roles: Vec<Role>,
+}
 
 /// All departments, parents before children, each with its full path.
 #[server(prefix = "/api", endpoint = "list_departments")]
@@ -54,8 +70,8 @@ pub async fn list_people(
 }
 
 /// Up to 8 active people whose name or email starts with `prefix` (for the manager field).
-#[server(prefix = "/api", endpoint = "suggest_people")]
-pub async fn suggest_people(prefix: String) -> AppResult<Vec<(String, String)>> {
+#[server(prefix = "/api", endpoint = "list_suggested_people")]
+pub async fn list_suggested_people(prefix: String) -> AppResult<Vec<(String, String)>> {
     use crate::auth::{current_user, policy, state};
     let user = current_user()?;
     policy::require(&user, policy::Action::BrowseDirectory)?;
@@ -97,8 +113,8 @@ pub async fn get_person(id: PersonId) -> AppResult<PersonProfile> {
 }
 
 /// The person at the top of the company, where the org chart starts.
-#[server(prefix = "/api", endpoint = "org_top")]
-pub async fn org_top() -> AppResult<Option<PersonId>> {
+#[server(prefix = "/api", endpoint = "get_org_top")]
+pub async fn get_org_top() -> AppResult<Option<PersonId>> {
     use crate::auth::{current_user, policy, state};
     let user = current_user()?;
     policy::require(&user, policy::Action::BrowseDirectory)?;

@@ -101,14 +101,14 @@ pub async fn logout() -> AppResult<()> {
 }
 
 /// The signed-in user, or `None` on the login page.
-#[server(prefix = "/api", endpoint = "current_user")]
+#[server(prefix = "/api", endpoint = "get_current_user")]
 pub async fn get_current_user() -> AppResult<Option<CurrentUser>> {
     Ok(crate::auth::maybe_user())
 }
 
 /// The demo accounts and their password, in demo mode only (empty otherwise).
-#[server(prefix = "/api", endpoint = "demo_logins")]
-pub async fn demo_logins() -> AppResult<Vec<DemoLogin>> {
+#[server(prefix = "/api", endpoint = "list_demo_logins")]
+pub async fn list_demo_logins() -> AppResult<Vec<DemoLogin>> {
     use crate::demo::org::{DEMO_DOMAIN, DEMO_PASSWORD};
     use crate::store::accounts;
     let state = crate::auth::state();

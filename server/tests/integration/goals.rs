@@ -40,7 +40,7 @@ fn goal_fields<'a>(
 async fn department_goal(app: &axum::Router, cookie: &str) -> String {
     let data = call(
         app,
-        "/api/goal_form_options",
+        "/api/get_goal_form_options",
         Some(cookie),
         &[("period_id", NEXT_QUARTER)],
     )
@@ -351,7 +351,7 @@ async fn a_private_goal_is_invisible_outside_the_owners_reporting_line_and_hr() 
             // Not in the tree under its parent, not in search, not in the parent's counts.
             let tree = call(
                 &app,
-                "/api/goal_tree",
+                "/api/get_goal_tree",
                 Some(cookie),
                 &[
                     ("period_id", NEXT_QUARTER),
@@ -370,7 +370,7 @@ async fn a_private_goal_is_invisible_outside_the_owners_reporting_line_and_hr() 
             );
             let form = call(
                 &app,
-                "/api/goal_form_options",
+                "/api/get_goal_form_options",
                 Some(cookie),
                 &[("period_id", NEXT_QUARTER)],
             )
@@ -396,7 +396,7 @@ async fn a_private_goal_is_invisible_outside_the_owners_reporting_line_and_hr() 
         let closed = closed.join(",");
         let as_peer = call(
             &app,
-            "/api/goal_tree",
+            "/api/get_goal_tree",
             Some(&peer),
             &[
                 ("period_id", NEXT_QUARTER),
@@ -408,7 +408,7 @@ async fn a_private_goal_is_invisible_outside_the_owners_reporting_line_and_hr() 
         .json();
         let as_owner = call(
             &app,
-            "/api/goal_tree",
+            "/api/get_goal_tree",
             Some(&employee),
             &[
                 ("period_id", NEXT_QUARTER),
@@ -435,7 +435,7 @@ async fn a_private_goal_is_invisible_outside_the_owners_reporting_line_and_hr() 
         assert_eq!(comment.status, StatusCode::NOT_FOUND);
         let plan = call(
             &app,
-            "/api/goal_plan",
+            "/api/get_goal_plan",
             Some(&peer),
             &[("owner_id", &owner), ("period_id", NEXT_QUARTER)],
         )
@@ -594,7 +594,7 @@ async fn pages_show_seeded_goals_to_each_role() {
         let employee = login_as(&app, "employee").await;
         let manager = login_as(&app, "manager").await;
         let hr = login_as(&app, "hr").await;
-        let mine = call(&app, "/api/my_goals", Some(&employee), &[]).await;
+        let mine = call(&app, "/api/list_my_goals", Some(&employee), &[]).await;
         assert_eq!(mine.status, StatusCode::OK, "{}", mine.body);
         let mine = mine.json();
         assert_eq!(
@@ -603,7 +603,7 @@ async fn pages_show_seeded_goals_to_each_role() {
         );
         assert_eq!(mine["goals"].as_array().unwrap().len(), 2);
         assert_eq!(mine["plan_state"], "Approved");
-        let team = call(&app, "/api/team_goals", Some(&manager), &[])
+        let team = call(&app, "/api/list_team_goals", Some(&manager), &[])
             .await
             .json();
         let members = team["members"].as_array().unwrap();
@@ -613,7 +613,7 @@ async fn pages_show_seeded_goals_to_each_role() {
         assert!(members
             .iter()
             .all(|m| m["goals"].as_array().unwrap().len() == 2));
-        let completion = call(&app, "/api/goal_completion", Some(&hr), &[]).await;
+        let completion = call(&app, "/api/get_goal_completion", Some(&hr), &[]).await;
         assert_eq!(completion.status, StatusCode::OK);
         let people: i64 = completion.json()["rows"]
             .as_array()
@@ -623,7 +623,7 @@ async fn pages_show_seeded_goals_to_each_role() {
             .sum();
         assert_eq!(people, SMALL_COMPANY as i64);
         assert_eq!(
-            call(&app, "/api/goal_completion", Some(&employee), &[])
+            call(&app, "/api/get_goal_completion", Some(&employee), &[])
                 .await
                 .status,
             StatusCode::FORBIDDEN
@@ -662,7 +662,7 @@ async fn the_tree_lists_the_first_fifty_aligned_goals_and_counts_the_rest() {
         let chain = parent_chain(&db, &parent).await;
         let tree = call(
             &app,
-            "/api/goal_tree",
+            "/api/get_goal_tree",
             Some(&employee),
             &[
                 ("period_id", NEXT_QUARTER),

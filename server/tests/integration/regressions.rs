@@ -217,7 +217,7 @@ async fn a_damaged_template_is_an_internal_error_and_is_never_written_over() {
         let id = template.to_string();
         let page = call(
             &app,
-            "/api/template_builder",
+            "/api/get_template_builder",
             Some(&hr),
             &[("template_id", &id)],
         )
@@ -276,7 +276,7 @@ async fn a_rating_is_never_shown_on_an_invented_scale() {
             .to_string();
         let shown = call(
             &app,
-            "/api/review_result",
+            "/api/get_review_result",
             Some(&employee),
             &[("participant_id", &released)],
         )
@@ -289,7 +289,7 @@ async fn a_rating_is_never_shown_on_an_invented_scale() {
             .unwrap();
         let reply = call(
             &app,
-            "/api/review_result",
+            "/api/get_review_result",
             Some(&employee),
             &[("participant_id", &released)],
         )

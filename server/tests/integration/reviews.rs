@@ -353,7 +353,7 @@ async fn a_cycle_runs_from_template_to_sign_off_and_peers_stay_anonymous() {
         )
         .await;
         assert_tallies_match(&db).await;
-        let cycle_page = ok(&app, "/api/review_cycle", &hr, &[("cycle_id", &c)]).await;
+        let cycle_page = ok(&app, "/api/get_review_cycle", &hr, &[("cycle_id", &c)]).await;
         assert_eq!(
             cycle_page["departments"][0]["nominated"], 1,
             "the reviewee with peers counts as nominated: {cycle_page}"
@@ -516,7 +516,7 @@ async fn a_cycle_runs_from_template_to_sign_off_and_peers_stay_anonymous() {
             assert_eq!(
                 call(
                     &app,
-                    "/api/review_form",
+                    "/api/get_review_form",
                     Some(&cookie),
                     &[("assignment_id", &other)]
                 )
@@ -527,7 +527,7 @@ async fn a_cycle_runs_from_template_to_sign_off_and_peers_stay_anonymous() {
             assert_eq!(
                 call(
                     &app,
-                    "/api/review_result",
+                    "/api/get_review_result",
                     Some(&cookie),
                     &[("participant_id", &participant)]
                 )
@@ -554,7 +554,7 @@ async fn a_cycle_runs_from_template_to_sign_off_and_peers_stay_anonymous() {
             if i == 1 {
                 let view = call(
                     &app,
-                    "/api/review_result",
+                    "/api/get_review_result",
                     Some(&manager_cookie),
                     &[("participant_id", &participant)],
                 )
@@ -606,7 +606,7 @@ async fn a_cycle_runs_from_template_to_sign_off_and_peers_stay_anonymous() {
         assert_eq!(
             call(
                 &app,
-                "/api/review_result",
+                "/api/get_review_result",
                 Some(&employee_cookie),
                 &[("participant_id", &participant)]
             )
@@ -617,7 +617,7 @@ async fn a_cycle_runs_from_template_to_sign_off_and_peers_stay_anonymous() {
 
         // Calibration: a change needs a justification, and is audited with before and after.
         ok(&app, "/api/advance_review_cycle", &hr, &[("cycle_id", &c)]).await;
-        let histogram = ok(&app, "/api/calibration", &hr, &[("cycle_id", &c)]).await;
+        let histogram = ok(&app, "/api/get_calibration", &hr, &[("cycle_id", &c)]).await;
         assert_eq!(histogram["overall"]["counts"][1], 1, "{histogram}");
         let bare = call(
             &app,
@@ -697,7 +697,7 @@ async fn a_cycle_runs_from_template_to_sign_off_and_peers_stay_anonymous() {
         ok(&app, "/api/advance_review_cycle", &hr, &[("cycle_id", &c)]).await;
         let result = call(
             &app,
-            "/api/review_result",
+            "/api/get_review_result",
             Some(&employee_cookie),
             &[("participant_id", &participant)],
         )
@@ -769,12 +769,12 @@ async fn a_cycle_runs_from_template_to_sign_off_and_peers_stay_anonymous() {
         .await
         .unwrap();
         let outsider_cookie = login_person(&app, &db, (outsider - 1) as usize).await;
-        let theirs = ok(&app, "/api/my_reviews", &outsider_cookie, &[]).await;
+        let theirs = ok(&app, "/api/list_my_reviews", &outsider_cookie, &[]).await;
         assert!(!theirs.to_string().contains("Q4 engineering"), "{theirs}");
         assert_eq!(
             call(
                 &app,
-                "/api/review_result",
+                "/api/get_review_result",
                 Some(&outsider_cookie),
                 &[("participant_id", &participant)]
             )
@@ -883,7 +883,13 @@ async fn late_submissions_are_refused_and_the_draft_is_kept() {
         // Reminders reach everyone with a review still to write, as notifications.
         let reminded = ok(&app, "/api/remind_reviewers", &hr, &[("cycle_id", &c)]).await;
         assert!(reminded.as_i64().unwrap_or(0) >= 2, "{reminded}");
-        let unread = ok(&app, "/api/unread_notifications", &employee_cookie, &[]).await;
+        let unread = ok(
+            &app,
+            "/api/count_unread_notifications",
+            &employee_cookie,
+            &[],
+        )
+        .await;
         assert!(unread.as_i64().unwrap_or(0) >= 1);
         ok(
             &app,
@@ -893,7 +899,13 @@ async fn late_submissions_are_refused_and_the_draft_is_kept() {
         )
         .await;
         assert_eq!(
-            ok(&app, "/api/unread_notifications", &employee_cookie, &[]).await,
+            ok(
+                &app,
+                "/api/count_unread_notifications",
+                &employee_cookie,
+                &[]
+            )
+            .await,
             serde_json::json!(0)
         );
         db.cleanup().await;
@@ -974,7 +986,13 @@ async fn a_template_in_use_is_frozen_and_editing_it_writes_a_new_version() {
             ],
         )
         .await;
-        let builder = ok(&app, "/api/template_builder", &hr, &[("template_id", &t)]).await;
+        let builder = ok(
+            &app,
+            "/api/get_template_builder",
+            &hr,
+            &[("template_id", &t)],
+        )
+        .await;
         let problems = builder["problems"].as_array().unwrap();
         assert!(
             problems.iter().any(|p| p["field"] == "weights_total"
@@ -999,7 +1017,7 @@ async fn hr_only_review_functions_refuse_employees_and_managers() {
     let db = TestDb::sqlite().await;
     let app = db.app(true);
     let hr_only: &[(&str, &[(&str, &str)])] = &[
-        ("/api/review_admin", &[]),
+        ("/api/get_review_admin", &[]),
         (
             "/api/create_rating_scale",
             &[("name", "X"), ("points", "a\nb")],
@@ -1008,7 +1026,7 @@ async fn hr_only_review_functions_refuse_employees_and_managers() {
             "/api/create_review_template",
             &[("name", "X"), ("scale_id", "1")],
         ),
-        ("/api/template_builder", &[("template_id", "1")]),
+        ("/api/get_template_builder", &[("template_id", "1")]),
         (
             "/api/template_settings",
             &[
@@ -1068,16 +1086,16 @@ async fn hr_only_review_functions_refuse_employees_and_managers() {
             "/api/duplicate_review_template",
             &[("template_id", "1"), ("name", "X")],
         ),
-        ("/api/cycle_form_options", &[]),
+        ("/api/get_cycle_form_options", &[]),
         ("/api/create_review_cycle", &[("cycle[name]", "X")]),
-        ("/api/review_cycle", &[("cycle_id", "1")]),
+        ("/api/get_review_cycle", &[("cycle_id", "1")]),
         ("/api/advance_review_cycle", &[("cycle_id", "2")]),
         (
             "/api/release_review_results",
             &[("cycle_id", "2"), ("department_id", "1")],
         ),
         ("/api/remind_reviewers", &[("cycle_id", "2")]),
-        ("/api/print_reviews", &[("cycle_id", "1")]),
+        ("/api/get_review_printout", &[("cycle_id", "1")]),
     ];
     let versions = db.count("SELECT COUNT(*) FROM template_versions").await;
     let notes = db.count("SELECT COUNT(*) FROM notifications").await;
@@ -1097,7 +1115,7 @@ async fn hr_only_review_functions_refuse_employees_and_managers() {
     assert_eq!(
         call(
             &app,
-            "/api/calibration",
+            "/api/get_calibration",
             Some(&employee),
             &[("cycle_id", "1")]
         )
@@ -1135,7 +1153,7 @@ async fn the_demo_company_has_a_completed_and_an_open_cycle_for_every_role() {
         let employee = login_as(&app, "employee").await;
         let manager = login_as(&app, "manager").await;
         let hr = login_as(&app, "hr").await;
-        let mine = ok(&app, "/api/my_reviews", &employee, &[]).await;
+        let mine = ok(&app, "/api/list_my_reviews", &employee, &[]).await;
         assert!(
             mine["to_write"]
                 .as_array()
@@ -1153,17 +1171,17 @@ async fn the_demo_company_has_a_completed_and_an_open_cycle_for_every_role() {
         let participant = released["participant_id"].as_i64().unwrap().to_string();
         let result = ok(
             &app,
-            "/api/review_result",
+            "/api/get_review_result",
             &employee,
             &[("participant_id", &participant)],
         )
         .await;
         assert!(result["rating"].as_str().is_some(), "{result}");
-        let team = ok(&app, "/api/my_reviews", &manager, &[]).await;
+        let team = ok(&app, "/api/list_my_reviews", &manager, &[]).await;
         assert!(!team["team"].as_array().unwrap().is_empty(), "{team}");
-        let admin = ok(&app, "/api/review_admin", &hr, &[]).await;
+        let admin = ok(&app, "/api/get_review_admin", &hr, &[]).await;
         assert_eq!(admin["cycles"].as_array().unwrap().len(), 2);
-        let open = ok(&app, "/api/review_cycle", &hr, &[("cycle_id", "2")]).await;
+        let open = ok(&app, "/api/get_review_cycle", &hr, &[("cycle_id", "2")]).await;
         assert_eq!(open["cycle"]["state"], "Writing");
         assert!(
             open["totals"]
@@ -1173,7 +1191,7 @@ async fn the_demo_company_has_a_completed_and_an_open_cycle_for_every_role() {
                 .all(|k| k["submitted"].as_i64() < k["total"].as_i64()),
             "{open}"
         );
-        let calibration = ok(&app, "/api/calibration", &hr, &[("cycle_id", "1")]).await;
+        let calibration = ok(&app, "/api/get_calibration", &hr, &[("cycle_id", "1")]).await;
         assert_eq!(calibration["total"], SMALL_COMPANY as i64);
         // The first page holds the first reviewees by name.
         let names: Vec<&str> = calibration["rows"]
@@ -1193,7 +1211,7 @@ async fn the_demo_company_has_a_completed_and_an_open_cycle_for_every_role() {
         assert_eq!(names, first);
         // A manager calibrates their own organisation: everyone below them, nobody else.
         let manager_id = db.id_of(db.org.accounts.manager);
-        let theirs = ok(&app, "/api/calibration", &manager, &[("cycle_id", "1")]).await;
+        let theirs = ok(&app, "/api/get_calibration", &manager, &[("cycle_id", "1")]).await;
         let below = scalar(
             &db,
             &format!(

@@ -17,7 +17,7 @@ async fn every_server_function_refuses_calls_without_a_session() {
         "/api/list_people",
         "/api/create_person",
         "/api/set_person_role",
-        "/api/home_data",
+        "/api/get_home",
     ] {
         assert!(
             registered.iter().any(|p| p == expected),
@@ -62,9 +62,7 @@ async fn every_server_function_refuses_calls_without_a_session() {
     // A forged cookie is no better than none.
     let forged = format!("keel_session={}", "ab".repeat(32));
     assert_eq!(
-        call(&app, "/api/home_data", Some(&forged), &[])
-            .await
-            .status,
+        call(&app, "/api/get_home", Some(&forged), &[]).await.status,
         StatusCode::UNAUTHORIZED
     );
     db.cleanup().await;
@@ -161,9 +159,7 @@ async fn sign_in_sets_a_hardened_cookie_and_sign_out_revokes_it() {
         assert_eq!(db.count("SELECT COUNT(*) FROM sessions").await, 1);
 
         assert_eq!(
-            call(&app, "/api/home_data", Some(&cookie), &[])
-                .await
-                .status,
+            call(&app, "/api/get_home", Some(&cookie), &[]).await.status,
             StatusCode::OK
         );
         // Signing in again from the same browser rotates the session.
@@ -180,9 +176,7 @@ async fn sign_in_sets_a_hardened_cookie_and_sign_out_revokes_it() {
         let rotated = session_cookie(&again).unwrap();
         assert_ne!(rotated, cookie);
         assert_eq!(
-            call(&app, "/api/home_data", Some(&cookie), &[])
-                .await
-                .status,
+            call(&app, "/api/get_home", Some(&cookie), &[]).await.status,
             StatusCode::UNAUTHORIZED
         );
 
@@ -196,7 +190,7 @@ async fn sign_in_sets_a_hardened_cookie_and_sign_out_revokes_it() {
             .unwrap()
             .contains("Max-Age=0"));
         assert_eq!(
-            call(&app, "/api/home_data", Some(&rotated), &[])
+            call(&app, "/api/get_home", Some(&rotated), &[])
                 .await
                 .status,
             StatusCode::UNAUTHORIZED

@@ -220,11 +220,11 @@ pub fn format_number(value: f64) -> String {
 }
 
 mod forms;
-mod pages;
 mod progress;
+mod records;
 #[cfg(test)]
 mod tests;
 
 pub use forms::*;
-pub use pages::*;
 pub use progress::*;
+pub use records::*;

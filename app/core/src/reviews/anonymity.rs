@@ -1,21 +1,8 @@
-//! Anonymity: anonymous peer and upward answers leave the server only aggregated, and only
-//! from `ANONYMITY_THRESHOLD` reviewers of a type up.
+//! Anonymous reviews: peer and upward answers of an anonymous cycle leave the server only
+//! aggregated (`crate::anonymity`), and only from `ANONYMITY_THRESHOLD` reviewers of a type up.
 
 use super::*;
-
-/// What a reviewee sees of one question's answers from one reviewer type.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub enum Aggregate {
-    /// Ratings: how many chose each point (lowest first) and the mean.
-    Ratings {
-        counts: Vec<(String, usize)>,
-        mean: Option<f64>,
-    },
-    /// Texts, sorted so their order says nothing about who wrote them or when.
-    Texts(Vec<String>),
-    /// Choices: how many picked each option.
-    Choices(Vec<(String, usize)>),
-}
+use crate::anonymity::{self, Aggregate};
 
 /// Anonymous answers of one reviewer type, or why they are withheld.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -40,7 +27,7 @@ pub fn anonymous_view(
     submitted: &[Answers],
 ) -> AnonymousView {
     let reviewers = submitted.len();
-    if reviewers < ANONYMITY_THRESHOLD {
+    if !anonymity::enough(reviewers, ANONYMITY_THRESHOLD) {
         let noun = reviewer.label().to_lowercase();
         return AnonymousView::Withheld {
             reviewers,
@@ -60,35 +47,21 @@ pub fn anonymous_view(
                 .filter_map(|a| a.get(&q.key).map(String::as_str))
                 .collect();
             let aggregate = if q.kind.is_rated() {
-                let scale = q.scale_id.and_then(|id| scales.iter().find(|s| s.id == id));
-                let numbers: Vec<i64> = values.iter().filter_map(|v| v.parse().ok()).collect();
-                let counts = scale
+                let points: Vec<(String, i64)> = q
+                    .scale_id
+                    .and_then(|id| scales.iter().find(|s| s.id == id))
                     .map(|s| {
                         s.points
                             .iter()
-                            .map(|p| {
-                                (
-                                    p.label.clone(),
-                                    numbers.iter().filter(|n| **n == p.value).count(),
-                                )
-                            })
+                            .map(|p| (p.label.clone(), p.value))
                             .collect()
                     })
                     .unwrap_or_default();
-                let mean = (!numbers.is_empty())
-                    .then(|| numbers.iter().sum::<i64>() as f64 / numbers.len() as f64);
-                Aggregate::Ratings { counts, mean }
+                anonymity::ratings(&points, &values)
             } else if q.kind == QuestionKind::Choice {
-                Aggregate::Choices(
-                    q.options
-                        .iter()
-                        .map(|o| (o.clone(), values.iter().filter(|v| **v == o).count()))
-                        .collect(),
-                )
+                anonymity::choices(&q.options, &values)
             } else {
-                let mut texts: Vec<String> = values.iter().map(|v| v.to_string()).collect();
-                texts.sort();
-                Aggregate::Texts(texts)
+                anonymity::texts(&values)
             };
             (q.prompt.clone(), aggregate)
         })
@@ -96,23 +69,5 @@ pub fn anonymous_view(
     AnonymousView::Shown {
         reviewers,
         questions,
-    }
-}
-
-text_enum!(
-    /// Which way the builder moves a section or question.
-    MoveDirection in "direction" {
-        Up = "up" / "Move up",
-        Down = "down" / "Move down",
-    }
-);
-
-impl MoveDirection {
-    /// -1 for up, +1 for down.
-    pub fn step(self) -> i32 {
-        match self {
-            MoveDirection::Up => -1,
-            MoveDirection::Down => 1,
-        }
     }
 }

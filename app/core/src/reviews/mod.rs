@@ -27,6 +27,7 @@ mod templates;
 #[cfg(test)]
 mod tests;
 
+pub use crate::anonymity::Aggregate;
 pub use anonymity::*;
 pub use cycles::*;
 pub use launch::*;

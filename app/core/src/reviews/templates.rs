@@ -469,3 +469,21 @@ pub fn template_problems(def: &TemplateDefinition, scales: &[RatingScale]) -> Ve
     }
     problems
 }
+
+text_enum!(
+    /// Which way the builder moves a section or question.
+    MoveDirection in "direction" {
+        Up = "up" / "Move up",
+        Down = "down" / "Move down",
+    }
+);
+
+impl MoveDirection {
+    /// -1 for up, +1 for down.
+    pub fn step(self) -> i32 {
+        match self {
+            MoveDirection::Up => -1,
+            MoveDirection::Down => 1,
+        }
+    }
+}

@@ -11,7 +11,7 @@ pub async fn get_goal(id: GoalId) -> AppResult<GoalDetail> {
     use crate::store;
     use keel_core::analytics::forecast::forecast;
     use keel_core::calendar::day_number;
-    use keel_core::goals::{GoalPermissions, GoalStatus, ProgressMode};
+    use keel_core::goals::{GoalStatus, ProgressMode};
     let user = current_user()?;
     let pool = &state().pool;
     let (row, rel) = support::visible_goal(pool, &user, id).await?;

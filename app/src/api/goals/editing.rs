@@ -4,8 +4,8 @@ use super::*;
 
 /// What the goal form offers: the periods, the goals one may align to in the period (public
 /// or visible to the person), and the levels the person may set. `goal_id` when editing.
-#[server(prefix = "/api", endpoint = "goal_form_options")]
-pub async fn goal_form_options(
+#[server(prefix = "/api", endpoint = "get_goal_form_options")]
+pub async fn get_goal_form_options(
     period_id: Option<PeriodId>,
     goal_id: Option<GoalId>,
 ) -> AppResult<GoalFormData> {

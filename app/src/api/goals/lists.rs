@@ -3,8 +3,8 @@
 use super::*;
 
 /// The signed-in person's goals for a period, with key results for a quick check-in.
-#[server(prefix = "/api", endpoint = "my_goals")]
-pub async fn my_goals(period_id: Option<PeriodId>) -> AppResult<MyGoalsPage> {
+#[server(prefix = "/api", endpoint = "list_my_goals")]
+pub async fn list_my_goals(period_id: Option<PeriodId>) -> AppResult<MyGoalsPage> {
     use crate::auth::{current_user, state};
     let user = current_user()?;
     let pool = &state().pool;
@@ -25,8 +25,8 @@ pub async fn my_goals(period_id: Option<PeriodId>) -> AppResult<MyGoalsPage> {
 }
 
 /// A manager's direct reports and their goals for a period.
-#[server(prefix = "/api", endpoint = "team_goals")]
-pub async fn team_goals(period_id: Option<PeriodId>) -> AppResult<TeamGoalsPage> {
+#[server(prefix = "/api", endpoint = "list_team_goals")]
+pub async fn list_team_goals(period_id: Option<PeriodId>) -> AppResult<TeamGoalsPage> {
     use crate::auth::{current_user, state};
     use crate::store;
     let user = current_user()?;
@@ -58,8 +58,8 @@ pub async fn team_goals(period_id: Option<PeriodId>) -> AppResult<TeamGoalsPage>
 /// The alignment tree for a period: company objectives at the top, and under each goal in
 /// `open` (comma-separated ids) the goals aligned to it. With `search`, the goals whose title
 /// matches, each with the path above it.
-#[server(prefix = "/api", endpoint = "goal_tree")]
-pub async fn goal_tree(
+#[server(prefix = "/api", endpoint = "get_goal_tree")]
+pub async fn get_goal_tree(
     period_id: Option<PeriodId>,
     open: String,
     search: String,

@@ -3,8 +3,8 @@
 use super::*;
 
 /// The periods goals are set for (every signed-in person).
-#[server(prefix = "/api", endpoint = "goal_periods")]
-pub async fn goal_periods() -> AppResult<Vec<Period>> {
+#[server(prefix = "/api", endpoint = "list_goal_periods")]
+pub async fn list_goal_periods() -> AppResult<Vec<Period>> {
     use crate::auth::{current_user, state};
     current_user()?;
     crate::store::goals::periods(&state().pool).await

@@ -4,8 +4,8 @@
 use super::*;
 
 /// A goal-setting session: one person's goals for a period, with the discussion on each.
-#[server(prefix = "/api", endpoint = "goal_plan")]
-pub async fn goal_plan(owner_id: PersonId, period_id: PeriodId) -> AppResult<PlanPage> {
+#[server(prefix = "/api", endpoint = "get_goal_plan")]
+pub async fn get_goal_plan(owner_id: PersonId, period_id: PeriodId) -> AppResult<PlanPage> {
     use crate::auth::{current_user, state};
     use crate::error::AppError;
     use crate::store;
@@ -107,8 +107,8 @@ pub async fn move_goal_plan(
 }
 
 /// HR: goal-setting completion for a period, by top-level department.
-#[server(prefix = "/api", endpoint = "goal_completion")]
-pub async fn goal_completion(period_id: Option<PeriodId>) -> AppResult<CompletionPage> {
+#[server(prefix = "/api", endpoint = "get_goal_completion")]
+pub async fn get_goal_completion(period_id: Option<PeriodId>) -> AppResult<CompletionPage> {
     use crate::auth::{current_user, policy, state};
     use crate::store;
     use std::collections::HashMap;

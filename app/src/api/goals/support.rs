@@ -1,6 +1,7 @@
 //! Server-side helpers the goal functions share: visibility (the one place private goals are
 //! filtered), relations to a goal's owner, summaries with health and staleness.
 
+use super::{GoalSummary, GoalWithKeyResults};
 use crate::auth::policy::{self, Relation};
 use crate::auth::state;
 use crate::error::{AppError, AppResult};
@@ -8,8 +9,8 @@ use crate::store::goals::GoalRow;
 use crate::store::{self, Pool};
 use keel_core::calendar::day_number;
 use keel_core::goals::{
-    expected_progress, health, is_stale, Confidence, GoalLevel, GoalSummary, GoalWithKeyResults,
-    Period, PeriodId, PeriodKind, Visibility,
+    expected_progress, health, is_stale, Confidence, GoalLevel, Period, PeriodId, PeriodKind,
+    Visibility,
 };
 use keel_core::people::{CurrentUser, PersonId};
 use std::collections::HashMap;

@@ -3,8 +3,8 @@
 
 use super::*;
 
-#[server(prefix = "/api", endpoint = "calibration")]
-pub async fn calibration(
+#[server(prefix = "/api", endpoint = "get_calibration")]
+pub async fn get_calibration(
     cycle_id: CycleId,
     department: Option<i64>,
     manager: Option<i64>,

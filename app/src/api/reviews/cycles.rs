@@ -3,8 +3,8 @@
 
 use super::*;
 
-#[server(prefix = "/api", endpoint = "cycle_form_options")]
-pub async fn cycle_form_options() -> AppResult<CycleFormData> {
+#[server(prefix = "/api", endpoint = "get_cycle_form_options")]
+pub async fn get_cycle_form_options() -> AppResult<CycleFormData> {
     use crate::auth::state;
     use crate::store;
     support::hr()?;
@@ -113,8 +113,8 @@ pub async fn create_review_cycle(cycle: CycleForm) -> AppResult<()> {
 }
 
 /// HR's cycle page: phase, deadlines, completion by phase and department.
-#[server(prefix = "/api", endpoint = "review_cycle")]
-pub async fn review_cycle(cycle_id: CycleId) -> AppResult<CyclePage> {
+#[server(prefix = "/api", endpoint = "get_review_cycle")]
+pub async fn get_review_cycle(cycle_id: CycleId) -> AppResult<CyclePage> {
     use crate::auth::state;
     use crate::store;
     use keel_core::reviews::past_due;

@@ -6,10 +6,10 @@
 //! upward answers leave the server only aggregated, without names, and only from three
 //! reviewers of a type up; their authors appear in no reply, export or audit row.
 
+use crate::api::goals::GoalSummary;
 #[cfg(feature = "ssr")]
 use crate::auth::policy;
 use crate::error::{AppResult, FieldError};
-use keel_core::goals::GoalSummary;
 use keel_core::people::{DepartmentId, PersonId};
 use keel_core::reviews::{
     AnonymousView, Answers, AssignmentId, AssignmentState, AssignmentSummary, Cycle, CycleForm,

@@ -2,8 +2,8 @@
 
 use super::*;
 
-#[server(prefix = "/api", endpoint = "nomination_page")]
-pub async fn nomination_page(participant_id: ParticipantId) -> AppResult<Nominations> {
+#[server(prefix = "/api", endpoint = "get_nominations")]
+pub async fn get_nominations(participant_id: ParticipantId) -> AppResult<Nominations> {
     use crate::auth::{current_user, state};
     use crate::error::AppError;
     use crate::store;

@@ -4,8 +4,8 @@
 use super::*;
 
 /// A reviewee's results: for them once released; for their managers and HR at any time.
-#[server(prefix = "/api", endpoint = "review_result")]
-pub async fn review_result(participant_id: ParticipantId) -> AppResult<ResultPage> {
+#[server(prefix = "/api", endpoint = "get_review_result")]
+pub async fn get_review_result(participant_id: ParticipantId) -> AppResult<ResultPage> {
     use crate::auth::{current_user, state};
     let user = current_user()?;
     let pool = &state().pool;
@@ -55,8 +55,8 @@ pub async fn sign_off_review(participant_id: ParticipantId) -> AppResult<()> {
 
 /// Every review of a cycle (optionally one department), for printing: HR only, at most
 /// `PRINT_LIMIT`.
-#[server(prefix = "/api", endpoint = "print_reviews")]
-pub async fn print_reviews(
+#[server(prefix = "/api", endpoint = "get_review_printout")]
+pub async fn get_review_printout(
     cycle_id: CycleId,
     department: Option<i64>,
 ) -> AppResult<Vec<ResultPage>> {

@@ -3,8 +3,8 @@
 
 use super::*;
 
-#[server(prefix = "/api", endpoint = "review_admin")]
-pub async fn review_admin() -> AppResult<ReviewAdminPage> {
+#[server(prefix = "/api", endpoint = "get_review_admin")]
+pub async fn get_review_admin() -> AppResult<ReviewAdminPage> {
     use crate::auth::state;
     use crate::store;
     support::hr()?;
@@ -77,8 +77,8 @@ pub async fn create_review_template(name: String, scale_id: String) -> AppResult
     Ok(())
 }
 
-#[server(prefix = "/api", endpoint = "template_builder")]
-pub async fn template_builder(template_id: TemplateId) -> AppResult<BuilderPage> {
+#[server(prefix = "/api", endpoint = "get_template_builder")]
+pub async fn get_template_builder(template_id: TemplateId) -> AppResult<BuilderPage> {
     use crate::auth::state;
     use crate::error::AppError;
     use crate::store;

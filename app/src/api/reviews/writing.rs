@@ -3,8 +3,8 @@
 
 use super::*;
 
-#[server(prefix = "/api", endpoint = "my_reviews")]
-pub async fn my_reviews() -> AppResult<MyReviewsPage> {
+#[server(prefix = "/api", endpoint = "list_my_reviews")]
+pub async fn list_my_reviews() -> AppResult<MyReviewsPage> {
     use crate::auth::{current_user, state};
     use crate::store;
     let user = current_user()?;
@@ -101,8 +101,8 @@ pub async fn my_reviews() -> AppResult<MyReviewsPage> {
 }
 
 /// A review to write (or, once submitted, to read back): only its reviewer may open it.
-#[server(prefix = "/api", endpoint = "review_form")]
-pub async fn review_form(assignment_id: AssignmentId) -> AppResult<WritePage> {
+#[server(prefix = "/api", endpoint = "get_review_form")]
+pub async fn get_review_form(assignment_id: AssignmentId) -> AppResult<WritePage> {
     use crate::auth::{current_user, state};
     use crate::error::AppError;
     use crate::store;

@@ -3,12 +3,12 @@
 //! chart (SVG with the expected pace, the check-ins and the forecast).
 
 use crate::api::goals::{CheckInGoal, PeriodChoice};
+use crate::api::goals::{GoalSummary, GoalWithKeyResults};
 use crate::ui::components::form::{field_error, form_error, last_error};
 use keel_core::analytics::forecast::Forecast;
 use keel_core::calendar::date_from_days;
 use keel_core::goals::{
-    Confidence, GoalComment, GoalSummary, GoalWithKeyResults, Health, KeyResult, KeyResultKind,
-    PlanState, Visibility,
+    Confidence, GoalComment, Health, KeyResult, KeyResultKind, PlanState, Visibility,
 };
 use leptos::prelude::*;
 

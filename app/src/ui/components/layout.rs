@@ -120,7 +120,7 @@ fn NotificationBell() -> impl IntoView {
     Effect::new(move |_| {
         location.pathname.track();
         leptos::task::spawn_local(async move {
-            if let Ok(n) = crate::api::notifications::unread_notifications().await {
+            if let Ok(n) = crate::api::notifications::count_unread_notifications().await {
                 count.try_set(n);
             }
         });

@@ -1,7 +1,7 @@
 //! Home: what each role needs first. Everyone sees their profile, manager and team; managers
 //! their reports; HR and executives headcount by department.
 
-use crate::api::home::{home_data, HomeSummary};
+use crate::api::home::{get_home, HomeSummary};
 use crate::ui::components::chart::{format_count, Bar, BarChart};
 use crate::ui::components::feedback::{error_fallback, Loading};
 use crate::ui::components::person::{Avatar, PeopleList, PersonRow};
@@ -11,7 +11,7 @@ use leptos_meta::Title;
 
 #[component]
 pub fn HomePage() -> impl IntoView {
-    let data = Resource::new(|| (), |_| home_data());
+    let data = Resource::new(|| (), |_| get_home());
     view! {
         <Title text="Home"/>
         <Suspense fallback=|| view! { <Loading/> }>

@@ -1,7 +1,7 @@
 //! Sign in. In demo mode the demo accounts are listed, and (once the page is interactive)
 //! one tap fills the form with an account's details.
 
-use crate::api::session::{demo_logins, DemoLogin};
+use crate::api::session::{list_demo_logins, DemoLogin};
 use crate::error::AppError;
 use crate::ui::components::form::{field_error, form_error, last_error, TextField};
 use crate::ui::use_session;
@@ -18,7 +18,7 @@ fn check_email(value: &str) -> Option<String> {
 pub fn LoginPage() -> impl IntoView {
     let session = use_session();
     let login = session.login;
-    let demo = Resource::new(|| (), |_| demo_logins());
+    let demo = Resource::new(|| (), |_| list_demo_logins());
     let email_ref = NodeRef::<leptos::html::Input>::new();
     let password_ref = NodeRef::<leptos::html::Input>::new();
     let fill = move |account: &DemoLogin| {

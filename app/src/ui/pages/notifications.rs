@@ -1,7 +1,7 @@
 //! The notification centre: what Keel asked of the signed-in person (reviews to write, peers to
 //! nominate, results to read), newest first. Opening one marks it read.
 
-use crate::api::notifications::{notifications, MarkNotificationsRead, Notification};
+use crate::api::notifications::{list_notifications, MarkNotificationsRead, Notification};
 use crate::ui::components::feedback::{error_fallback, EmptyState, Loading};
 use crate::ui::components::review::format_time;
 use leptos::prelude::*;
@@ -10,7 +10,7 @@ use leptos_meta::Title;
 #[component]
 pub fn NotificationsPage() -> impl IntoView {
     let mark = ServerAction::<MarkNotificationsRead>::new();
-    let list = Resource::new(move || mark.version().get(), |_| notifications());
+    let list = Resource::new(move || mark.version().get(), |_| list_notifications());
     view! {
         <Title text="Notifications"/>
         <header class="page-header">

@@ -1,7 +1,7 @@
 //! HR's goal pages: goal-setting completion by department for a period (a table whose approved
 //! column carries a bar), and the periods goals are set for.
 
-use crate::api::goals::{goal_completion, goal_periods, CreateGoalPeriod};
+use crate::api::goals::{get_goal_completion, list_goal_periods, CreateGoalPeriod};
 use crate::ui::components::chart::{format_count, format_share};
 use crate::ui::components::feedback::{error_fallback, EmptyState, Loading};
 use crate::ui::components::form::{field_error, form_error, last_error, SelectField, TextField};
@@ -14,7 +14,7 @@ use leptos_meta::Title;
 #[component]
 pub fn GoalCompletionPage() -> impl IntoView {
     let period = period_param();
-    let page = Resource::new(move || period.get(), goal_completion);
+    let page = Resource::new(move || period.get(), get_goal_completion);
     view! {
         <Title text="Goal setting"/>
         <header class="page-header">
@@ -86,7 +86,7 @@ pub fn GoalCompletionPage() -> impl IntoView {
 #[component]
 pub fn GoalPeriodsPage() -> impl IntoView {
     let create = ServerAction::<CreateGoalPeriod>::new();
-    let periods = Resource::new(move || create.version().get(), |_| goal_periods());
+    let periods = Resource::new(move || create.version().get(), |_| list_goal_periods());
     let error = last_error(create);
     view! {
         <Title text="Goal periods"/>

@@ -2,6 +2,7 @@
 //! the check-in form, the check-in history with comments threaded under each check-in, the
 //! goals aligned to it (and how many are forecast to miss), and the goal-setting discussion.
 
+use crate::api::goals::GoalDetail;
 use crate::api::goals::{get_goal, CommentOnGoal, SetGoalStatus};
 use crate::ui::components::feedback::{error_fallback, EmptyState, Loading};
 use crate::ui::components::form::{field_error, form_error, last_error};
@@ -12,7 +13,7 @@ use crate::ui::components::goal::{
 use crate::ui::pages::people::person::id_param;
 use keel_core::analytics::forecast::METHOD_NOTE;
 use keel_core::calendar::day_number;
-use keel_core::goals::{GoalDetail, GoalStatus, ProgressMode, Visibility};
+use keel_core::goals::{GoalStatus, ProgressMode, Visibility};
 use leptos::prelude::*;
 use leptos_meta::Title;
 

@@ -2,7 +2,8 @@
 //! chosen when the goal is created; alignment, visibility, weight, progress mode and key
 //! results can change while the goal is open for editing. Every problem shows at its field.
 
-use crate::api::goals::{goal_form_options, CreateGoal, GoalFormData, UpdateGoal};
+use crate::api::goals::GoalDetail;
+use crate::api::goals::{get_goal_form_options, CreateGoal, GoalFormData, UpdateGoal};
 use crate::error::AppError;
 use crate::ui::components::feedback::{error_fallback, Loading};
 use crate::ui::components::form::{
@@ -12,7 +13,7 @@ use crate::ui::pages::goals::period_param;
 use crate::ui::pages::people::person::id_param;
 use crate::ui::use_session;
 use keel_core::goals::{
-    format_number, Direction, GoalDetail, KeyResult, KeyResultKind, ProgressMode, Visibility,
+    format_number, Direction, KeyResult, KeyResultKind, ProgressMode, Visibility,
 };
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -40,7 +41,7 @@ pub fn NewGoalPage() -> impl IntoView {
     let parent = Memo::new(move |_| query.with(|q| q.get("parent").unwrap_or_default()));
     let data = Resource::new(
         move || period.get(),
-        |period| goal_form_options(period, None),
+        |period| get_goal_form_options(period, None),
     );
     let create = ServerAction::<CreateGoal>::new();
     let session = use_session();
@@ -79,7 +80,7 @@ pub fn EditGoalPage() -> impl IntoView {
         move || id.get(),
         |id| async move {
             match id {
-                Some(id) => goal_form_options(None, Some(id)).await,
+                Some(id) => get_goal_form_options(None, Some(id)).await,
                 None => Err(AppError::not_found("That goal")),
             }
         },

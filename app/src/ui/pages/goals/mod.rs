@@ -9,7 +9,7 @@ pub mod plan;
 pub mod team;
 pub mod tree;
 
-use crate::api::goals::{my_goals, MoveGoalPlan};
+use crate::api::goals::{list_my_goals, MoveGoalPlan};
 use crate::ui::components::feedback::{error_fallback, EmptyState, Loading};
 use crate::ui::components::form::{form_error, last_error};
 use crate::ui::components::goal::{GoalCard, GoalsNav, PeriodTabs, PlanBadge};
@@ -33,7 +33,7 @@ pub fn MyGoalsPage() -> impl IntoView {
     let move_plan = ServerAction::<MoveGoalPlan>::new();
     let page = Resource::new(
         move || (period.get(), refresh.get(), move_plan.version().get()),
-        |(period, _, _)| my_goals(period),
+        |(period, _, _)| list_my_goals(period),
     );
     let on_saved = Callback::new(move |_| refresh.update(|n| *n += 1));
     view! {
@@ -57,7 +57,7 @@ pub fn MyGoalsPage() -> impl IntoView {
                         let new_href = format!("/goals/new?period={}", period.id);
                         let state = page.plan_state;
                         let may_add = state.is_none_or(PlanState::open_for_editing);
-                        let may_check_in = |item: &keel_core::goals::GoalWithKeyResults| {
+                        let may_check_in = |item: &crate::api::goals::GoalWithKeyResults| {
                             item.goal.status == GoalStatus::Active
                                 && item.goal.plan_state.is_none_or(|s| s == PlanState::Approved)
                         };

@@ -2,7 +2,7 @@
 //! it. The owner submits (or, once approved, requests a change); the manager comments on each
 //! goal, asks for changes, or approves. Goals without alignment are flagged.
 
-use crate::api::goals::{goal_plan, CommentOnGoal, MoveGoalPlan, PlanPage};
+use crate::api::goals::{get_goal_plan, CommentOnGoal, MoveGoalPlan, PlanPage};
 use crate::error::AppError;
 use crate::ui::components::feedback::{error_fallback, EmptyState, Loading};
 use crate::ui::components::form::{field_error, form_error, last_error};
@@ -28,7 +28,7 @@ pub fn GoalPlanPage() -> impl IntoView {
         move || (ids.get(), step.version().get(), comment.version().get()),
         |(ids, _, _)| async move {
             match ids {
-                Some((owner, period)) => goal_plan(owner, period).await,
+                Some((owner, period)) => get_goal_plan(owner, period).await,
                 None => Err(AppError::not_found("That goal-setting session")),
             }
         },

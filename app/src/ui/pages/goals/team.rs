@@ -1,7 +1,7 @@
 //! Team goals, for managers: each direct report with their goals for the period, progress,
 //! health and stale flags, and where their goal setting stands (with a link to review it).
 
-use crate::api::goals::team_goals;
+use crate::api::goals::list_team_goals;
 use crate::ui::components::feedback::{error_fallback, EmptyState, Loading};
 use crate::ui::components::goal::{GoalLine, GoalsNav, PeriodTabs, PlanBadge};
 use crate::ui::components::person::Avatar;
@@ -15,7 +15,7 @@ use leptos_meta::Title;
 pub fn TeamGoalsPage() -> impl IntoView {
     let period = period_param();
     let session = use_session();
-    let page = Resource::new(move || period.get(), team_goals);
+    let page = Resource::new(move || period.get(), list_team_goals);
     view! {
         <Title text="Team goals"/>
         <header class="page-header">

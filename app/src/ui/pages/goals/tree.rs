@@ -3,7 +3,7 @@
 //! works before the page is interactive, on a phone, and can be shared. Search finds a goal by
 //! title and shows the path above it.
 
-use crate::api::goals::{goal_tree, TreeNode, TreeRow};
+use crate::api::goals::{get_goal_tree, TreeNode, TreeRow};
 use crate::ui::components::feedback::{error_fallback, EmptyState, Loading};
 use crate::ui::components::goal::{percent, GoalsNav, HealthBadge, PeriodTabs, ProgressBar};
 use crate::ui::pages::people::encode_query_value;
@@ -68,7 +68,7 @@ pub fn GoalTreePage() -> impl IntoView {
         move || tree_query.get(),
         |q| {
             let open: Vec<String> = q.open.iter().map(|i| i.to_string()).collect();
-            goal_tree(q.period, open.join(","), q.search)
+            get_goal_tree(q.period, open.join(","), q.search)
         },
     );
     view! {

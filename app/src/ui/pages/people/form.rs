@@ -1,8 +1,9 @@
 //! Adding a person and editing one (details, department, manager): the same form, checked in
 //! the browser as fields are left and again by the server on submit.
 
+use crate::api::people::PersonProfile;
 use crate::api::people::{
-    get_person, list_departments, suggest_people, CreatePerson, UpdatePerson,
+    get_person, list_departments, list_suggested_people, CreatePerson, UpdatePerson,
 };
 use crate::error::AppError;
 use crate::ui::components::feedback::{error_fallback, Loading};
@@ -10,7 +11,7 @@ use crate::ui::components::form::{
     field_error, form_error, last_error, FormFooter, SelectField, TextField,
 };
 use crate::ui::pages::people::person::id_param;
-use keel_core::people::{check_date, check_email, DepartmentOption, PersonProfile};
+use keel_core::people::{check_date, check_email, DepartmentOption};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -125,7 +126,7 @@ fn PersonFields(
     let suggestions = RwSignal::new(Vec::<(String, String)>::new());
     let suggest = Callback::new(move |prefix: String| {
         leptos::task::spawn_local(async move {
-            if let Ok(found) = suggest_people(prefix).await {
+            if let Ok(found) = list_suggested_people(prefix).await {
                 suggestions.set(found);
             }
         });

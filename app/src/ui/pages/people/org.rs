@@ -1,12 +1,12 @@
 //! The org chart, one person at a time: the line of managers above, the person, and their
 //! direct reports below. Every card leads up or down the tree; works the same on a phone.
 
-use crate::api::people::{get_person, org_top};
+use crate::api::people::PersonProfile;
+use crate::api::people::{get_org_top, get_person};
 use crate::error::AppError;
 use crate::ui::components::feedback::{error_fallback, EmptyState, Loading};
 use crate::ui::components::person::Avatar;
 use crate::ui::pages::people::person::id_param;
-use keel_core::people::PersonProfile;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -18,7 +18,7 @@ pub fn OrgPage() -> impl IntoView {
         |id| async move {
             let id = match id {
                 Some(id) => id,
-                None => org_top().await?.ok_or_else(|| {
+                None => get_org_top().await?.ok_or_else(|| {
                     AppError::NotFound("Nobody is in the organisation yet.".into())
                 })?,
             };

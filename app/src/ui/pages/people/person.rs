@@ -1,12 +1,13 @@
 //! A person's profile: who they are, whom they report to, who reports to them. HR can edit
 //! them, grant or remove roles, and mark them as having left.
 
+use crate::api::people::PersonProfile;
 use crate::api::people::{get_person, MarkPersonLeft, SetPersonRole};
 use crate::ui::components::feedback::{error_fallback, Loading};
 use crate::ui::components::form::{form_error, last_error};
 use crate::ui::components::person::{Avatar, PeopleList};
 use crate::ui::use_session;
-use keel_core::people::{CurrentUser, EmploymentStatus, PersonProfile, Role};
+use keel_core::people::{CurrentUser, EmploymentStatus, Role};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;

@@ -3,7 +3,7 @@
 //! answered on. New templates and scales start here; new cycles have their own form.
 
 use crate::api::reviews::{
-    review_admin, CreateRatingScale, CreateReviewTemplate, CycleItem, TemplateItem,
+    get_review_admin, CreateRatingScale, CreateReviewTemplate, CycleItem, TemplateItem,
 };
 use crate::ui::components::chart::format_count;
 use crate::ui::components::feedback::{error_fallback, EmptyState, Loading};
@@ -26,7 +26,7 @@ pub fn ReviewAdminPage() -> impl IntoView {
                 create_scale.version().get(),
             )
         },
-        |_| review_admin(),
+        |_| get_review_admin(),
     );
     view! {
         <Title text="Cycles and templates"/>

@@ -5,7 +5,7 @@
 //! The filters are a plain GET form, so the page works before the wasm loads.
 
 use crate::api::reviews::{
-    calibration, CalibrationPage as CalibrationData, CalibrationRow, ChangeFinalRating,
+    get_calibration, CalibrationPage as CalibrationData, CalibrationRow, ChangeFinalRating,
     HistogramGroup,
 };
 use crate::error::AppError;
@@ -113,7 +113,7 @@ pub fn CalibrationPage() -> impl IntoView {
         |(id, f, _)| async move {
             match id {
                 Some(id) => {
-                    calibration(
+                    get_calibration(
                         id,
                         f.department,
                         f.manager,

@@ -3,7 +3,7 @@
 //! for reviews still to write, and releasing results department by department in calibration.
 
 use crate::api::reviews::{
-    review_cycle, AdvanceReviewCycle, CyclePage as CycleData, DepartmentProgress, KindProgress,
+    get_review_cycle, AdvanceReviewCycle, CyclePage as CycleData, DepartmentProgress, KindProgress,
     ReleaseReviewResults, RemindReviewers,
 };
 use crate::error::AppError;
@@ -35,7 +35,7 @@ pub fn CyclePage() -> impl IntoView {
         },
         |(id, ..)| async move {
             match id {
-                Some(id) => review_cycle(id).await,
+                Some(id) => get_review_cycle(id).await,
                 None => Err(AppError::not_found("That review cycle")),
             }
         },

@@ -3,7 +3,7 @@
 //! each phase, and an optional target distribution for calibration. The cycle is saved as a
 //! draft and opens on its own page, from where it is launched.
 
-use crate::api::reviews::{cycle_form_options, CreateReviewCycle, CycleFormData};
+use crate::api::reviews::{get_cycle_form_options, CreateReviewCycle, CycleFormData};
 use crate::error::AppError;
 use crate::ui::components::feedback::{error_fallback, Loading};
 use crate::ui::components::form::{
@@ -15,7 +15,7 @@ use leptos_meta::Title;
 
 #[component]
 pub fn NewCyclePage() -> impl IntoView {
-    let options = Resource::new(|| (), |_| cycle_form_options());
+    let options = Resource::new(|| (), |_| get_cycle_form_options());
     let create = ServerAction::<CreateReviewCycle>::new();
     view! {
         <Title text="New review cycle"/>

@@ -11,7 +11,7 @@ pub mod print;
 pub mod result;
 pub mod write;
 
-use crate::api::reviews::{my_reviews, MyReviewsPage as Page, ResultLink};
+use crate::api::reviews::{list_my_reviews, MyReviewsPage as Page, ResultLink};
 use crate::ui::components::feedback::{error_fallback, EmptyState, Loading};
 use crate::ui::components::goal::format_date;
 use crate::ui::components::review::{format_time, AssignmentBadge, ReviewsNav};
@@ -21,7 +21,7 @@ use leptos_meta::Title;
 
 #[component]
 pub fn MyReviewsPage() -> impl IntoView {
-    let page = Resource::new(|| (), |_| my_reviews());
+    let page = Resource::new(|| (), |_| list_my_reviews());
     view! {
         <Title text="Reviews"/>
         <Transition fallback=|| view! { <Loading/> }>

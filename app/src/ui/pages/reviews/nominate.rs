@@ -1,7 +1,7 @@
 //! Peer nomination: the reviewee ticks the colleagues they would like feedback from (between
 //! the cycle's minimum and maximum); their manager approves or declines each, or adds someone.
 
-use crate::api::reviews::{nomination_page, DecidePeer, NominatePeers, Nominations};
+use crate::api::reviews::{get_nominations, DecidePeer, NominatePeers, Nominations};
 use crate::error::AppError;
 use crate::ui::components::feedback::{error_fallback, EmptyState, Loading};
 use crate::ui::components::form::{field_error, form_error, last_error};
@@ -22,7 +22,7 @@ pub fn NominationPage() -> impl IntoView {
         move || (id.get(), nominate.version().get(), decide.version().get()),
         |(id, _, _)| async move {
             match id {
-                Some(id) => nomination_page(id).await,
+                Some(id) => get_nominations(id).await,
                 None => Err(AppError::not_found("That review")),
             }
         },

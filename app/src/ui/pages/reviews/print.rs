@@ -2,7 +2,7 @@
 //! the app's navigation. `?department=ID` limits it to one top-level department; at most
 //! `PRINT_LIMIT` reviews go into one printout.
 
-use crate::api::reviews::{print_reviews, PRINT_LIMIT};
+use crate::api::reviews::{get_review_printout, PRINT_LIMIT};
 use crate::error::AppError;
 use crate::ui::components::feedback::{error_fallback, EmptyState, Loading};
 use crate::ui::components::review::ReviewDocument;
@@ -27,7 +27,7 @@ pub fn PrintReviewsPage() -> impl IntoView {
         move || (cycle_id.get(), department.get()),
         |(id, department)| async move {
             match id {
-                Some(id) => print_reviews(id, department).await,
+                Some(id) => get_review_printout(id, department).await,
                 None => Err(AppError::not_found("That review cycle")),
             }
         },

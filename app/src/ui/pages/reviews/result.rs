@@ -2,7 +2,7 @@
 //! for their managers (to sign off after the acknowledgement) and HR at any time, with the
 //! calibration history.
 
-use crate::api::reviews::{review_result, AcknowledgeReview, ResultPage, SignOffReview};
+use crate::api::reviews::{get_review_result, AcknowledgeReview, ResultPage, SignOffReview};
 use crate::error::AppError;
 use crate::ui::components::feedback::{error_fallback, Loading};
 use crate::ui::components::form::{field_error, form_error, last_error};
@@ -27,7 +27,7 @@ pub fn ReviewResultPage() -> impl IntoView {
         },
         |(id, _, _)| async move {
             match id {
-                Some(id) => review_result(id).await,
+                Some(id) => get_review_result(id).await,
                 None => Err(AppError::not_found("That review")),
             }
         },

@@ -4,7 +4,7 @@
 //! the form says when it last saved. Without wasm it is a plain form with "Save draft" and
 //! "Submit". The reviewee's goals sit beside the form (in a drawer on phones).
 
-use crate::api::reviews::{review_form, save_review, SaveReview, Saved, WritePage};
+use crate::api::reviews::{get_review_form, save_review, SaveReview, Saved, WritePage};
 use crate::error::AppError;
 use crate::ui::components::feedback::{error_fallback, Loading};
 use crate::ui::components::form::{form_error, last_error};
@@ -26,7 +26,7 @@ pub fn WriteReviewPage() -> impl IntoView {
         move || id.get(),
         |id| async move {
             match id {
-                Some(id) => review_form(id).await,
+                Some(id) => get_review_form(id).await,
                 None => Err(AppError::not_found("That review")),
             }
         },
@@ -342,7 +342,7 @@ fn QuestionInput(
     restored: RwSignal<u32>,
     changed: Callback<(String, String)>,
     error: Signal<Option<AppError>>,
-    goals: Vec<keel_core::goals::GoalSummary>,
+    goals: Vec<crate::api::goals::GoalSummary>,
 ) -> impl IntoView {
     let key = q.key.clone();
     let name = answer_field(&key);
@@ -445,7 +445,7 @@ fn QuestionInput(
 }
 
 #[component]
-fn GoalsList(goals: Vec<keel_core::goals::GoalSummary>) -> impl IntoView {
+fn GoalsList(goals: Vec<crate::api::goals::GoalSummary>) -> impl IntoView {
     if goals.is_empty() {
         return view! { <p class="muted small">"No goals for this period."</p> }.into_any();
     }

@@ -7,7 +7,7 @@
 //! the next change saves a new one. Each form shows its own problems beside it.
 
 use crate::api::reviews::{
-    template_builder, AddTemplateQuestion, AddTemplateSection, BuilderPage,
+    get_template_builder, AddTemplateQuestion, AddTemplateSection, BuilderPage,
     DuplicateReviewTemplate, MoveTemplateItem, RemoveTemplateItem, RenameTemplateSection,
     TemplateSettings, UpdateTemplateQuestion,
 };
@@ -202,7 +202,7 @@ pub fn TemplateBuilderPage() -> impl IntoView {
         move || (id.get(), saved.get()),
         |(id, _)| async move {
             match id {
-                Some(id) => template_builder(id).await,
+                Some(id) => get_template_builder(id).await,
                 None => Err(AppError::not_found("That template")),
             }
         },
