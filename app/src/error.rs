@@ -85,5 +85,11 @@ impl FromServerFnError for AppError {
     }
 }
 
+impl From<FieldError> for AppError {
+    fn from(error: FieldError) -> Self {
+        AppError::Invalid(vec![error])
+    }
+}
+
 /// Shorthand for results of server functions.
 pub type AppResult<T> = Result<T, AppError>;

@@ -63,8 +63,12 @@ async fn with_error_status(response: Response) -> Response {
     let bytes = axum::body::to_bytes(body, 64 * 1024)
         .await
         .unwrap_or_default();
-    if let Ok(error) = serde_json::from_slice::<AppError>(&bytes) {
-        parts.status = StatusCode::from_u16(error.status_code()).unwrap_or(parts.status);
+    match serde_json::from_slice::<AppError>(&bytes) {
+        // server_fn's own failures (not the caller's, not the body's) stay 500.
+        Ok(AppError::Transport(_)) | Err(_) => {}
+        Ok(error) => {
+            parts.status = StatusCode::from_u16(error.status_code()).unwrap_or(parts.status);
+        }
     }
     Response::from_parts(parts, Body::from(bytes))
 }

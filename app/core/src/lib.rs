@@ -67,7 +67,7 @@ macro_rules! choice_serde {
                             .find(|c| format!("{c:?}") == text)
                     })
                     .ok_or_else(|| {
-                        let choices: Vec<&str> = $name::ALL.iter().map(|c| c.as_str()).collect();
+                        let choices: Vec<&str> = $name::ALL.iter().map(|c| c.label()).collect();
                         serde::de::Error::custom($crate::invalid_choice($field, &text, &choices))
                     })
             }
@@ -77,8 +77,8 @@ macro_rules! choice_serde {
 
 const INVALID_CHOICE: &str = "invalid choice for `";
 
-/// The message of a choice that is not one of the allowed ones; `field_of_invalid_choice`
-/// reads it back, wherever a decoder has wrapped it.
+/// The message of a choice that is not one of the allowed ones (`choices` are the words a person
+/// reads); `field_of_invalid_choice` reads it back, wherever a decoder has wrapped it.
 pub fn invalid_choice(field: &str, text: &str, choices: &[&str]) -> String {
     let shown: String = text.chars().take(40).collect();
     format!(
@@ -106,6 +106,7 @@ pub mod notifications;
 pub mod org;
 pub mod people;
 pub mod reviews;
+pub mod text;
 
 /// A problem with one form field, shown next to that field.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -164,7 +165,7 @@ mod tests {
         let error = read("aprove").unwrap_err();
         let field = field_of_invalid_choice(&error).expect("names the field");
         assert_eq!(field.field, "decision");
-        assert_eq!(field.message, "Choose one of: approve, decline");
+        assert_eq!(field.message, "Choose one of: Approve, Decline");
         assert!(field_of_invalid_choice("missing field `decision`").is_none());
     }
 }

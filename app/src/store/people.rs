@@ -204,7 +204,7 @@ fn chain_sql(select: &str) -> String {
 /// Finds $2 among the managers above $1: its depth (1 for the direct manager) when $1
 /// reports to $2 at any depth.
 fn reports_to_sql() -> String {
-    chain_sql("SELECT depth FROM chain WHERE id = $2 ORDER BY depth LIMIT 1")
+    chain_sql("SELECT CAST(depth AS BIGINT) FROM chain WHERE id = $2 ORDER BY depth LIMIT 1")
 }
 
 /// How far above `person` `manager` sits in the reporting line: `Some(1)` for the direct

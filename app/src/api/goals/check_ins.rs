@@ -38,13 +38,16 @@ pub async fn check_in_goal(
             "Choose on track, at risk or off track.",
         ));
     }
-    let comment = comment.trim().to_string();
-    if comment.chars().count() > 2000 {
-        errors.push(FieldError::new(
-            "comment",
-            "Keep the comment under 2,000 characters.",
-        ));
-    }
+    let comment = keel_core::text::at_most(
+        "comment",
+        &comment,
+        2000,
+        "Keep the comment under 2,000 characters.",
+    )
+    .unwrap_or_else(|error| {
+        errors.push(error);
+        String::new()
+    });
     let key_results = store::goals::key_results(pool, &[goal_id]).await?;
     let mut parsed = Vec::new();
     for (i, value) in values.unwrap_or_default().iter().enumerate() {
@@ -97,12 +100,12 @@ pub async fn comment_on_goal(goal_id: GoalId, check_in_id: String, body: String)
     if body.is_empty() {
         return Err(AppError::invalid("body", "Write a comment first."));
     }
-    if body.chars().count() > 2000 {
-        return Err(AppError::invalid(
-            "body",
-            "Keep the comment under 2,000 characters.",
-        ));
-    }
+    let body = keel_core::text::at_most(
+        "body",
+        &body,
+        2000,
+        "Keep the comment under 2,000 characters.",
+    )?;
     let check_in = match check_in_id.trim() {
         "" => None,
         text => {

@@ -78,13 +78,12 @@ pub async fn move_goal_plan(
     let user = current_user()?;
     let pool = &state().pool;
     let rel = support::relation(pool, &user, owner_id).await?;
-    let comment = comment.trim().to_string();
-    if comment.chars().count() > 2000 {
-        return Err(AppError::invalid(
-            "comment",
-            "Keep the comment under 2,000 characters.",
-        ));
-    }
+    let comment = keel_core::text::at_most(
+        "comment",
+        &comment,
+        2000,
+        "Keep the comment under 2,000 characters.",
+    )?;
     let (from, to) = step.transition();
     let allowed = if step.by_owner() {
         rel.is_self

@@ -24,14 +24,13 @@ pub async fn acknowledge_review(participant_id: ParticipantId, comment: String) 
     if !policy::may_acknowledge(who, p.released_at.is_some()) {
         return Err(AppError::not_found("That review"));
     }
-    let comment = comment.trim();
-    if comment.chars().count() > 5_000 {
-        return Err(AppError::invalid(
-            "comment",
-            "Keep the comment under 5,000 characters.",
-        ));
-    }
-    crate::store::reviews::acknowledge(pool, &p, comment).await
+    let comment = keel_core::text::at_most(
+        "comment",
+        &comment,
+        5_000,
+        "Keep the comment under 5,000 characters.",
+    )?;
+    crate::store::reviews::acknowledge(pool, &p, &comment).await
 }
 
 #[server(prefix = "/api", endpoint = "sign_off_review")]

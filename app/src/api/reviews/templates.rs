@@ -49,13 +49,12 @@ pub async fn create_review_template(name: String, scale_id: String) -> AppResult
     use crate::error::AppError;
     let user = support::hr()?;
     let pool = &state().pool;
-    let name = name.trim();
-    if name.is_empty() || name.chars().count() > 120 {
-        return Err(AppError::invalid(
-            "name",
-            "Give the template a name (up to 120 characters).",
-        ));
-    }
+    let name = keel_core::text::required(
+        "name",
+        &name,
+        120,
+        "Give the template a name (up to 120 characters).",
+    )?;
     let scales = crate::store::reviews::scales(pool).await?;
     let scale = scale_id
         .trim()
@@ -72,7 +71,7 @@ pub async fn create_review_template(name: String, scale_id: String) -> AppResult
         overall_scale_id: scale,
         ..Default::default()
     };
-    let id = crate::store::reviews::create_template(pool, name, &definition, user.id).await?;
+    let id = crate::store::reviews::create_template(pool, &name, &definition, user.id).await?;
     leptos_axum::redirect(&format!("/reviews/templates/{id}"));
     Ok(())
 }
@@ -112,13 +111,12 @@ pub async fn template_settings(
     use crate::error::AppError;
     let user = support::hr()?;
     let pool = &crate::auth::state().pool;
-    let name = name.trim().to_string();
-    if name.is_empty() || name.chars().count() > 120 {
-        return Err(AppError::invalid(
-            "name",
-            "Give the template a name (up to 120 characters).",
-        ));
-    }
+    let name = keel_core::text::required(
+        "name",
+        &name,
+        120,
+        "Give the template a name (up to 120 characters).",
+    )?;
     let total = match weights_total.trim() {
         "" => None,
         t => Some(t.parse::<u32>().map_err(|_| {
@@ -152,15 +150,13 @@ pub async fn add_template_section(
     version: i64,
     title: String,
 ) -> AppResult<()> {
-    use crate::error::AppError;
     support::hr()?;
-    let title = title.trim().to_string();
-    if title.is_empty() || title.chars().count() > 120 {
-        return Err(AppError::invalid(
-            "title",
-            "Give the section a title (up to 120 characters).",
-        ));
-    }
+    let title = keel_core::text::required(
+        "title",
+        &title,
+        120,
+        "Give the section a title (up to 120 characters).",
+    )?;
     support::edit_template(template_id, version, |def| {
         def.add_section(&title);
         Ok(())
@@ -177,13 +173,12 @@ pub async fn rename_template_section(
 ) -> AppResult<()> {
     use crate::error::AppError;
     support::hr()?;
-    let title = title.trim().to_string();
-    if title.is_empty() || title.chars().count() > 120 {
-        return Err(AppError::invalid(
-            "title",
-            "Give the section a title (up to 120 characters).",
-        ));
-    }
+    let title = keel_core::text::required(
+        "title",
+        &title,
+        120,
+        "Give the section a title (up to 120 characters).",
+    )?;
     support::edit_template(template_id, version, |def| {
         let section = def
             .section_mut(&key)
@@ -204,13 +199,12 @@ pub async fn add_template_question(
 ) -> AppResult<()> {
     use crate::error::AppError;
     support::hr()?;
-    let prompt = prompt.trim().to_string();
-    if prompt.is_empty() || prompt.chars().count() > 500 {
-        return Err(AppError::invalid(
-            "prompt",
-            "Write the question (up to 500 characters).",
-        ));
-    }
+    let prompt = keel_core::text::required(
+        "prompt",
+        &prompt,
+        500,
+        "Write the question (up to 500 characters).",
+    )?;
     support::edit_template(template_id, version, |def| {
         def.add_question(&section, kind, &prompt)
             .map(|_| ())
@@ -280,16 +274,14 @@ pub async fn remove_template_item(
 #[server(prefix = "/api", endpoint = "duplicate_review_template")]
 pub async fn duplicate_review_template(template_id: TemplateId, name: String) -> AppResult<()> {
     use crate::auth::state;
-    use crate::error::AppError;
     let user = support::hr()?;
-    let name = name.trim();
-    if name.is_empty() || name.chars().count() > 120 {
-        return Err(AppError::invalid(
-            "name",
-            "Give the copy a name (up to 120 characters).",
-        ));
-    }
-    let id = crate::store::reviews::duplicate_template(&state().pool, template_id, name, user.id)
+    let name = keel_core::text::required(
+        "name",
+        &name,
+        120,
+        "Give the copy a name (up to 120 characters).",
+    )?;
+    let id = crate::store::reviews::duplicate_template(&state().pool, template_id, &name, user.id)
         .await?;
     leptos_axum::redirect(&format!("/reviews/templates/{id}"));
     Ok(())

@@ -16,17 +16,8 @@ pub fn Loading(#[prop(optional)] label: Option<&'static str>) -> impl IntoView {
 }
 
 /// Shows one error: the message written for users, the reference for support, and a way on.
-/// Rendered on the server, the page is sent with the error's HTTP status (404 for a goal that
-/// does not exist, …): the same mapping the gatekeeper applies to server-function calls.
 #[component]
 pub fn ErrorNotice(error: AppError) -> impl IntoView {
-    #[cfg(feature = "ssr")]
-    if let (Some(response), Ok(status)) = (
-        use_context::<leptos_axum::ResponseOptions>(),
-        http::StatusCode::from_u16(error.status_code()),
-    ) {
-        response.set_status(status);
-    }
     let action = match &error {
         AppError::Unauthorized => {
             Some(view! { <a class="btn" href="/login">"Sign in"</a> }.into_any())
