@@ -7,14 +7,6 @@
 use crate::common::*;
 use axum::http::StatusCode;
 
-/// The field an Invalid reply names first.
-fn invalid_field(reply: &Reply) -> String {
-    reply.json()["Invalid"][0]["field"]
-        .as_str()
-        .unwrap_or_default()
-        .to_string()
-}
-
 /// The demo's open cycle (in writing): a participant who reports to the demo manager, and an
 /// active colleague who is not yet among their reviewers.
 async fn participant_and_free_peer(db: &TestDb) -> (i64, i64) {

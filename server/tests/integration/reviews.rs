@@ -21,14 +21,6 @@ async fn ok(
     reply.json()
 }
 
-/// The field an Invalid reply names first.
-fn invalid_field(reply: &Reply) -> String {
-    reply.json()["Invalid"][0]["field"]
-        .as_str()
-        .unwrap_or_default()
-        .to_string()
-}
-
 /// The tallies that triggers keep for HR's pages (migration 0004) equal a fresh count of the
 /// participants and assignments, table by table, in both directions.
 async fn assert_tallies_match(db: &TestDb) {

@@ -197,6 +197,14 @@ impl Reply {
     }
 }
 
+/// The field an Invalid reply names first.
+pub fn invalid_field(reply: &Reply) -> String {
+    reply.json()["Invalid"][0]["field"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string()
+}
+
 pub fn form_body(fields: &[(&str, &str)]) -> String {
     fields
         .iter()
