@@ -39,6 +39,17 @@ impl AppError {
         AppError::NotFound(format!("{what} was not found."))
     }
 
+    /// A failure the user cannot fix (the database, damaged stored data): `detail` goes to the
+    /// server log under a fresh correlation id; the user sees only the id.
+    #[cfg(feature = "ssr")]
+    pub fn internal(detail: impl std::fmt::Display) -> Self {
+        use rand::Rng;
+        let bytes: [u8; 6] = rand::thread_rng().gen();
+        let correlation_id = hex::encode(bytes);
+        tracing::error!(%correlation_id, "{detail}");
+        AppError::Internal { correlation_id }
+    }
+
     /// The HTTP status this error is sent with.
     pub fn status_code(&self) -> u16 {
         match self {

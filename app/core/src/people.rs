@@ -152,14 +152,6 @@ pub struct DirectoryQuery {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct DirectoryPage {
-    pub people: Vec<PersonCard>,
-    pub total: i64,
-    pub page: i64,
-    pub per_page: i64,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Department {
     pub id: DepartmentId,
     pub name: String,

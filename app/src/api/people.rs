@@ -5,8 +5,7 @@
 
 use crate::error::AppResult;
 use keel_core::people::{
-    DepartmentId, DepartmentOption, DirectoryPage, PersonCard, PersonId, PrivateDetails, Role,
-    RoleChange,
+    DepartmentId, DepartmentOption, PersonCard, PersonId, PrivateDetails, Role, RoleChange,
 };
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -24,6 +23,19 @@ pub struct PersonProfile {
     pub private: Option<PrivateDetails>,
     pub roles: Vec<Role>,
 }
+
+/// One page of the directory.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DirectoryPage {
+    pub people: Vec<PersonCard>,
+    /// How many people match the filters, on every page.
+    pub total: i64,
+    pub page: i64,
+    pub per_page: i64,
+}
+
+/// People per directory page.
+pub const DIRECTORY_PER_PAGE: i64 = 25;
 
 /// All departments, parents before children, each with its full path.
 #[server(prefix = "/api", endpoint = "list_departments")]
@@ -66,7 +78,14 @@ pub async fn list_people(
         include_left,
         page: page.clamp(1, 100_000),
     };
-    crate::store::people::directory(&state().pool, &query).await
+    let (people, total) =
+        crate::store::people::directory(&state().pool, &query, DIRECTORY_PER_PAGE).await?;
+    Ok(DirectoryPage {
+        people,
+        total,
+        page: query.page,
+        per_page: DIRECTORY_PER_PAGE,
+    })
 }
 
 /// Up to 8 active people whose name or email starts with `prefix` (for the manager field).

@@ -146,9 +146,7 @@ pub fn now() -> i64 {
 /// A database failure the user cannot fix: logged in full with a fresh correlation id; the
 /// user gets the id and a plain message, never the SQL.
 pub fn internal(error: sqlx::Error) -> AppError {
-    let correlation_id = new_correlation_id();
-    tracing::error!(%correlation_id, %error, "database error");
-    AppError::Internal { correlation_id }
+    AppError::internal(format_args!("database error: {error}"))
 }
 
 /// A statement with its arguments, on either backend.
@@ -175,16 +173,10 @@ pub fn decode<T: serde::de::DeserializeOwned>(
     text: &str,
 ) -> crate::error::AppResult<T> {
     serde_json::from_str(text).map_err(|error| {
-        let correlation_id = new_correlation_id();
-        tracing::error!(%correlation_id, %error, what, id, "stored JSON does not decode");
-        AppError::Internal { correlation_id }
+        AppError::internal(format_args!(
+            "stored JSON of {what} {id} does not decode: {error}"
+        ))
     })
-}
-
-pub fn new_correlation_id() -> String {
-    use rand::Rng;
-    let bytes: [u8; 6] = rand::thread_rng().gen();
-    hex::encode(bytes)
 }
 
 /// Turns a unique-constraint violation into a message for `field`; anything else is internal.

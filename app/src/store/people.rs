@@ -4,8 +4,7 @@
 use super::{audit, internal, now, on_unique, Pool, Tx};
 use crate::error::{AppError, AppResult};
 use keel_core::people::{
-    DirectoryPage, DirectoryQuery, EmploymentStatus, PersonCard, PersonId, PersonInput,
-    PrivateDetails, Role,
+    DirectoryQuery, EmploymentStatus, PersonCard, PersonId, PersonInput, PrivateDetails, Role,
 };
 use serde_json::json;
 
@@ -39,8 +38,6 @@ impl From<CardRow> for PersonCard {
     }
 }
 
-pub const PER_PAGE: i64 = 25;
-
 /// A case-folded `LIKE` pattern matching `search` anywhere, with `\`, `%` and `_` escaped.
 pub(crate) fn like_pattern(search: &str) -> String {
     let escaped = search
@@ -52,9 +49,14 @@ pub(crate) fn like_pattern(search: &str) -> String {
     format!("%{escaped}%")
 }
 
-/// One page of the directory, sorted by name; a department filter includes its sub-departments.
+/// One page of the directory (`per_page` people, sorted by name) and how many match in all; a
+/// department filter includes its sub-departments.
 #[tracing::instrument(skip(pool))]
-pub async fn directory(pool: &Pool, query: &DirectoryQuery) -> AppResult<DirectoryPage> {
+pub async fn directory(
+    pool: &Pool,
+    query: &DirectoryQuery,
+    per_page: i64,
+) -> AppResult<(Vec<PersonCard>, i64)> {
     let mut conditions: Vec<String> = Vec::new();
     let mut texts: Vec<(usize, String)> = Vec::new();
     let mut param = 0;
@@ -107,18 +109,13 @@ pub async fn directory(pool: &Pool, query: &DirectoryQuery) -> AppResult<Directo
         count = count.bind(text.clone());
     }
     let rows = list
-        .bind(PER_PAGE)
-        .bind((page - 1).saturating_mul(PER_PAGE))
+        .bind(per_page)
+        .bind((page - 1).saturating_mul(per_page))
         .fetch_all(pool)
         .await
         .map_err(internal)?;
     let total = count.fetch_one(pool).await.map_err(internal)?;
-    Ok(DirectoryPage {
-        people: rows.into_iter().map(PersonCard::from).collect(),
-        total,
-        page,
-        per_page: PER_PAGE,
-    })
+    Ok((rows.into_iter().map(PersonCard::from).collect(), total))
 }
 
 /// Up to 8 active people whose name or email starts with `prefix`: the manager picker.

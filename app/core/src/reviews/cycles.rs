@@ -406,21 +406,6 @@ pub fn parse_cycle(form: &CycleForm) -> Result<CycleInput, Vec<FieldError>> {
     })
 }
 
-/// A person's place in a cycle as lists show it.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct AssignmentSummary {
-    pub id: AssignmentId,
-    pub cycle_id: CycleId,
-    pub cycle_name: String,
-    pub cycle_state: CycleState,
-    pub kind: ReviewerType,
-    pub state: AssignmentState,
-    pub reviewee_id: PersonId,
-    pub reviewee_name: String,
-    pub writing_due: String,
-    pub saved_at: Option<i64>,
-}
-
 /// Whether the writing deadline (the end of its day, UTC) has passed.
 pub fn past_due(due: &str, today_day_number: i64) -> bool {
     crate::calendar::day_number(due).is_some_and(|d| today_day_number > d)

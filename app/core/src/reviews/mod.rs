@@ -2,7 +2,6 @@
 //! cycles and their phases, answers, the weighted overall score, and the anonymity rule.
 //! Pure: no I/O, so every rule is unit-tested here.
 
-use super::people::PersonId;
 use crate::FieldError;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;

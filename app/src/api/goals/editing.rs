@@ -94,7 +94,7 @@ pub async fn create_goal(goal: GoalForm, key_results: Option<Vec<KeyResultForm>>
             .await?
             .ok_or_else(|| AppError::invalid("owner_email", "No active person has that email."))?
     };
-    let rel = support::relation(pool, &user, owner).await?;
+    let rel = crate::auth::relation(pool, &user, owner).await?;
     if !policy::may_create_goal(&user, input.level, rel) {
         return Err(AppError::Forbidden);
     }

@@ -12,7 +12,7 @@ pub async fn get_goal_plan(owner_id: PersonId, period_id: PeriodId) -> AppResult
     use keel_core::goals::GoalLevel;
     let user = current_user()?;
     let pool = &state().pool;
-    let rel = support::relation(pool, &user, owner_id).await?;
+    let rel = crate::auth::relation(pool, &user, owner_id).await?;
     if !rel.is_self && !rel.in_chain && !user.is_hr() {
         return Err(AppError::Forbidden);
     }
@@ -77,7 +77,7 @@ pub async fn move_goal_plan(
     use keel_core::goals::GoalLevel;
     let user = current_user()?;
     let pool = &state().pool;
-    let rel = support::relation(pool, &user, owner_id).await?;
+    let rel = crate::auth::relation(pool, &user, owner_id).await?;
     let comment = keel_core::text::at_most(
         "comment",
         &comment,

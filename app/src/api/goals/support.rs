@@ -1,5 +1,5 @@
 //! Server-side helpers the goal functions share: visibility (the one place private goals are
-//! filtered), relations to a goal's owner, summaries with health and staleness.
+//! filtered), summaries with health and staleness.
 
 use super::{GoalSummary, GoalWithKeyResults};
 use crate::auth::policy::{self, Relation};
@@ -23,11 +23,6 @@ pub fn today() -> i64 {
     store::now().div_euclid(86_400)
 }
 
-/// How `user` stands to `owner`.
-pub async fn relation(pool: &Pool, user: &CurrentUser, owner: PersonId) -> AppResult<Relation> {
-    crate::auth::relation(pool, user, owner).await
-}
-
 /// Keeps the rows `user` may see: every public goal; private ones only for their owner,
 /// the owner's managers and HR. Each distinct owner's reporting line is checked once.
 pub async fn visible_only(
@@ -44,7 +39,7 @@ pub async fn visible_only(
         } else if let Some(v) = verdicts.get(&row.owner_id) {
             *v
         } else {
-            let rel = relation(pool, user, row.owner_id).await?;
+            let rel = crate::auth::relation(pool, user, row.owner_id).await?;
             let v = policy::may_see_goal(user, private, rel);
             verdicts.insert(row.owner_id, v);
             v
@@ -156,7 +151,7 @@ pub async fn visible_goal(
     let row = store::goals::goal(pool, id)
         .await?
         .ok_or_else(|| AppError::not_found("That goal"))?;
-    let rel = relation(pool, user, row.owner_id).await?;
+    let rel = crate::auth::relation(pool, user, row.owner_id).await?;
     if !policy::may_see_goal(user, row.is_private(), rel) {
         return Err(AppError::not_found("That goal"));
     }

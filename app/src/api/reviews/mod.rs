@@ -12,9 +12,9 @@ use crate::auth::policy;
 use crate::error::{AppResult, FieldError};
 use keel_core::people::{DepartmentId, PersonId};
 use keel_core::reviews::{
-    AnonymousView, Answers, AssignmentId, AssignmentState, AssignmentSummary, Cycle, CycleForm,
-    CycleId, CycleState, MoveDirection, ParticipantId, PeerDecision, QuestionForm, QuestionKind,
-    RatingScale, ReviewerType, SaveIntent, Section, TemplateDefinition, TemplateId,
+    AnonymousView, Answers, AssignmentId, AssignmentState, Cycle, CycleForm, CycleId, CycleState,
+    MoveDirection, ParticipantId, PeerDecision, QuestionForm, QuestionKind, RatingScale,
+    ReviewerType, SaveIntent, Section, TemplateDefinition, TemplateId,
 };
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -165,6 +165,21 @@ pub struct ResultLink {
     pub acknowledged: bool,
     pub signed_off: bool,
     pub rating: Option<String>,
+}
+
+/// A review someone has to write, as their list shows it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AssignmentSummary {
+    pub id: AssignmentId,
+    pub cycle_id: CycleId,
+    pub cycle_name: String,
+    pub cycle_state: CycleState,
+    pub kind: ReviewerType,
+    pub state: AssignmentState,
+    pub reviewee_id: PersonId,
+    pub reviewee_name: String,
+    pub writing_due: String,
+    pub saved_at: Option<i64>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

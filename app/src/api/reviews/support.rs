@@ -218,11 +218,16 @@ pub fn answer_text(
 /// The overall scale of a template version (the first scale when none is set). With no
 /// scale at all the data is damaged: an internal error, logged, never an invented scale.
 pub fn overall_scale(version: &TemplateVersion, scales: &[RatingScale]) -> AppResult<RatingScale> {
-    version.definition.overall_scale(scales).cloned().ok_or_else(|| {
-        let correlation_id = store::new_correlation_id();
-        tracing::error!(%correlation_id, version = version.version_id, "template version has no overall scale");
-        AppError::Internal { correlation_id }
-    })
+    version
+        .definition
+        .overall_scale(scales)
+        .cloned()
+        .ok_or_else(|| {
+            AppError::internal(format_args!(
+                "template version {} has no overall scale",
+                version.version_id
+            ))
+        })
 }
 
 pub fn rating_label(p: &ParticipantRow, scale: &RatingScale) -> Option<String> {

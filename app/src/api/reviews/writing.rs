@@ -10,7 +10,22 @@ pub async fn list_my_reviews() -> AppResult<MyReviewsPage> {
     let user = current_user()?;
     let pool = &state().pool;
     let scales = store::reviews::scales(pool).await?;
-    let to_write = store::reviews::assignments_of(pool, user.id).await?;
+    let to_write = store::reviews::assignments_of(pool, user.id)
+        .await?
+        .into_iter()
+        .map(|r| AssignmentSummary {
+            id: r.id,
+            cycle_id: r.cycle_id,
+            cycle_name: r.cycle_name,
+            cycle_state: CycleState::parse(&r.cycle_state).unwrap_or(CycleState::Writing),
+            kind: ReviewerType::parse(&r.kind).unwrap_or(ReviewerType::Peer),
+            state: AssignmentState::parse(&r.state).unwrap_or(AssignmentState::Pending),
+            reviewee_id: r.reviewee_id,
+            reviewee_name: r.reviewee_name,
+            writing_due: r.writing_due,
+            saved_at: r.saved_at,
+        })
+        .collect();
     let mut nominations = Vec::new();
     let mut mine = Vec::new();
     let mut versions: BTreeMap<i64, crate::store::reviews::TemplateVersion> = BTreeMap::new();

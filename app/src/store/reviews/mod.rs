@@ -12,9 +12,9 @@ use crate::error::{AppError, AppResult};
 use keel_core::notifications::Note;
 use keel_core::people::{DepartmentId, PersonId};
 use keel_core::reviews::{
-    parse_reviewer_types, reviewer_types_text, Answers, AssignmentId, AssignmentState,
-    AssignmentSummary, Cycle, CycleId, CycleInput, CycleState, ParticipantId, ParticipantScope,
-    RatingScale, ReviewerType, ScaleId, ScalePoint, TemplateDefinition, TemplateId, VersionId,
+    parse_reviewer_types, reviewer_types_text, Answers, AssignmentId, AssignmentState, Cycle,
+    CycleId, CycleInput, CycleState, ParticipantId, ParticipantScope, RatingScale, ReviewerType,
+    ScaleId, ScalePoint, TemplateDefinition, TemplateId, VersionId,
 };
 use serde_json::json;
 use std::collections::{BTreeMap, HashMap};

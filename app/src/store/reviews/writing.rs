@@ -49,22 +49,25 @@ pub async fn assignment(pool: &Pool, id: AssignmentId) -> AppResult<Option<Assig
         .map_err(internal)
 }
 
-/// What a person has to write, in cycles that are still open (declined nominations left out).
-pub async fn assignments_of(pool: &Pool, reviewer: PersonId) -> AppResult<Vec<AssignmentSummary>> {
-    #[derive(sqlx::FromRow)]
-    struct Row {
-        id: i64,
-        cycle_id: i64,
-        cycle_name: String,
-        cycle_state: String,
-        kind: String,
-        state: String,
-        reviewee_id: i64,
-        reviewee_name: String,
-        writing_due: String,
-        saved_at: Option<i64>,
-    }
-    let rows = sqlx::query_as::<_, Row>(
+/// An assignment in a cycle that is still open, as the "to write" list shows it.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct OpenAssignmentRow {
+    pub id: i64,
+    pub cycle_id: i64,
+    pub cycle_name: String,
+    pub cycle_state: String,
+    pub kind: String,
+    pub state: String,
+    pub reviewee_id: i64,
+    pub reviewee_name: String,
+    pub writing_due: String,
+    pub saved_at: Option<i64>,
+}
+
+/// What a person has to write, in cycles that are still open (declined nominations left out),
+/// by due date, then self, manager, upward and peer reviews, then reviewee.
+pub async fn assignments_of(pool: &Pool, reviewer: PersonId) -> AppResult<Vec<OpenAssignmentRow>> {
+    sqlx::query_as::<_, OpenAssignmentRow>(
         "SELECT a.id, c.id AS cycle_id, c.name AS cycle_name, c.state AS cycle_state, a.kind, a.state,
             p.person_id AS reviewee_id, e.name AS reviewee_name, c.writing_due, a.saved_at
          FROM review_assignments a JOIN review_participants p ON p.id = a.participant_id
@@ -75,22 +78,7 @@ pub async fn assignments_of(pool: &Pool, reviewer: PersonId) -> AppResult<Vec<As
     .bind(reviewer)
     .fetch_all(pool)
     .await
-    .map_err(internal)?;
-    Ok(rows
-        .into_iter()
-        .map(|r| AssignmentSummary {
-            id: r.id,
-            cycle_id: r.cycle_id,
-            cycle_name: r.cycle_name,
-            cycle_state: CycleState::parse(&r.cycle_state).unwrap_or(CycleState::Writing),
-            kind: ReviewerType::parse(&r.kind).unwrap_or(ReviewerType::Peer),
-            state: AssignmentState::parse(&r.state).unwrap_or(AssignmentState::Pending),
-            reviewee_id: r.reviewee_id,
-            reviewee_name: r.reviewee_name,
-            writing_due: r.writing_due,
-            saved_at: r.saved_at,
-        })
-        .collect())
+    .map_err(internal)
 }
 
 /// Saves answers as a draft, or submits them (with the overall score when it is the manager's

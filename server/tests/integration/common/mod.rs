@@ -67,7 +67,7 @@ impl TestDb {
         let base = std::env::var("KEEL_TEST_POSTGRES_URL")
             .ok()
             .filter(|u| !u.is_empty())?;
-        let name = format!("keel_test_{}", store::new_correlation_id());
+        let name = format!("keel_test_{:016x}", rand::random::<u64>());
         let mut admin = sqlx::postgres::PgConnection::connect(&base)
             .await
             .expect("PostgreSQL reachable");

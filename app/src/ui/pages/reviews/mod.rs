@@ -11,11 +11,11 @@ pub mod print;
 pub mod result;
 pub mod write;
 
-use crate::api::reviews::{list_my_reviews, MyReviewsPage as Page, ResultLink};
+use crate::api::reviews::{list_my_reviews, AssignmentSummary, MyReviewsPage as Page, ResultLink};
 use crate::ui::components::feedback::{error_fallback, EmptyState, Loading};
 use crate::ui::components::goal::format_date;
 use crate::ui::components::review::{format_time, AssignmentBadge, ReviewsNav};
-use keel_core::reviews::{AssignmentState, AssignmentSummary, ReviewerType};
+use keel_core::reviews::{AssignmentState, ReviewerType};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
