@@ -24,6 +24,8 @@ pub enum AppError {
     Conflict(String),
     #[error("Too many attempts. Please wait a few minutes and try again.")]
     TooManyRequests,
+    #[error("The server is busy. Please try again in a moment.")]
+    Busy,
     #[error("Something went wrong on our side. Reference: {correlation_id}")]
     Internal { correlation_id: String },
     #[error("Could not reach the server. Check your connection and try again.")]
@@ -59,6 +61,7 @@ impl AppError {
             AppError::Invalid(_) => 422,
             AppError::Conflict(_) => 409,
             AppError::TooManyRequests => 429,
+            AppError::Busy => 503,
             AppError::Internal { .. } => 500,
             AppError::Transport(_) => 502,
         }

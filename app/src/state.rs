@@ -22,4 +22,6 @@ pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub pool: Pool,
     pub config: Arc<Config>,
+    /// Sign-ins checking a password or waiting to (bounded: a full queue answers 503).
+    pub sign_ins: Arc<crate::auth::password::SignInQueue>,
 }

@@ -28,6 +28,8 @@ pub struct Settings {
     pub demo_employees: usize,
     pub stale_days: i64,
     pub site_root: String,
+    /// Sign-ins that may check a password or wait to at once (busy past that).
+    pub sign_in_capacity: usize,
 }
 
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/keel.db";
@@ -83,6 +85,7 @@ impl Settings {
             demo: flag("KEEL_DEMO"),
             demo_employees,
             site_root: std::env::var("KEEL_SITE_ROOT").unwrap_or_else(|_| "target/site".into()),
+            sign_in_capacity: app::auth::password::DEFAULT_SIGN_IN_CAPACITY,
         })
     }
 
@@ -119,6 +122,9 @@ pub fn app_state(settings: &Settings, pool: Pool) -> AppState {
             demo: settings.demo,
             stale_days: settings.stale_days,
         }),
+        sign_ins: Arc::new(app::auth::password::SignInQueue::new(
+            settings.sign_in_capacity,
+        )),
     }
 }
 

@@ -106,6 +106,7 @@ pub mod notifications;
 pub mod org;
 pub mod people;
 pub mod reviews;
+pub mod signin;
 pub mod text;
 
 /// A problem with one form field, shown next to that field.

@@ -21,6 +21,7 @@ pub struct PersonProfile {
     pub direct_reports: Vec<PersonCard>,
     /// Only shown to the person, their manager chain and HR.
     pub private: Option<PrivateDetails>,
+    /// Only shown to the person and HR (empty for everyone else).
     pub roles: Vec<Role>,
 }
 
@@ -101,8 +102,8 @@ pub async fn list_suggested_people(prefix: String) -> AppResult<Vec<(String, Str
     crate::store::people::suggest(&state().pool, &prefix).await
 }
 
-/// A person's profile: card, manager chain, direct reports, roles, and (for themselves, their
-/// managers and HR) private details.
+/// A person's profile: card, manager chain, direct reports, roles (for themselves and HR), and
+/// (for themselves, their managers and HR) private details.
 #[server(prefix = "/api", endpoint = "get_person")]
 pub async fn get_person(id: PersonId) -> AppResult<PersonProfile> {
     use crate::auth::{current_user, policy, state};
@@ -127,7 +128,11 @@ pub async fn get_person(id: PersonId) -> AppResult<PersonProfile> {
         manager_chain,
         direct_reports: people::direct_reports(pool, id).await?,
         private,
-        roles: people::roles(pool, id).await?,
+        roles: if policy::may_see_roles(&user, id) {
+            people::roles(pool, id).await?
+        } else {
+            Vec::new()
+        },
     })
 }
 

@@ -14,23 +14,25 @@ pub struct DemoLogin {
     pub password: String,
 }
 
-/// Failed sign-ins allowed per account, and per address, in `RATE_WINDOW_SECS`.
-pub const MAX_FAILURES_PER_ACCOUNT: i64 = 5;
-pub const MAX_FAILURES_PER_ADDRESS: i64 = 50;
-pub const RATE_WINDOW_SECS: i64 = 15 * 60;
-
 /// Signs in with email and password, replacing any session the browser already had, and
-/// sends the browser home.
+/// sends the browser home. Attempts are limited as `keel_core::signin` describes (a refused
+/// one is a 429 with Retry-After), and so is the queue for the password check (full: 503).
 #[server(prefix = "/api", endpoint = "login")]
 pub async fn login(email: String, password: String) -> AppResult<()> {
     use crate::auth::{client_ip, password, presented_session, session, state};
     use crate::error::{AppError, FieldError};
     use crate::store::accounts;
     let state = state();
+    use keel_core::signin::{MAX_EMAIL_LEN, MAX_PASSWORD_CHARS};
     let email = email.trim().to_lowercase();
     let mut missing = Vec::new();
     if email.is_empty() {
         missing.push(FieldError::new("email", "Enter your email address."));
+    } else if email.chars().count() > MAX_EMAIL_LEN {
+        missing.push(FieldError::new(
+            "email",
+            format!("An email address has at most {MAX_EMAIL_LEN} characters."),
+        ));
     } else if keel_core::people::has_control_characters(&email) {
         missing.push(FieldError::new(
             "email",
@@ -39,26 +41,37 @@ pub async fn login(email: String, password: String) -> AppResult<()> {
     }
     if password.is_empty() {
         missing.push(FieldError::new("password", "Enter your password."));
+    } else if password.chars().count() > MAX_PASSWORD_CHARS {
+        missing.push(FieldError::new(
+            "password",
+            "A password has at most 1,024 characters.",
+        ));
     }
     if !missing.is_empty() {
         return Err(AppError::Invalid(missing));
     }
+    let Some(place) = state.sign_ins.admit() else {
+        set_header(http::header::RETRY_AFTER, "1");
+        return Err(AppError::Busy);
+    };
     let ip = client_ip();
-    let (by_account, by_address) =
-        accounts::recent_failures(&state.pool, &email, &ip, RATE_WINDOW_SECS).await?;
-    if by_account >= MAX_FAILURES_PER_ACCOUNT || by_address >= MAX_FAILURES_PER_ADDRESS {
-        return Err(AppError::TooManyRequests);
-    }
+    let attempt = match accounts::admit_attempt(&state.pool, &email, &ip).await? {
+        Ok(attempt) => attempt,
+        Err(wait_secs) => {
+            set_header(http::header::RETRY_AFTER, &wait_secs.to_string());
+            return Err(AppError::TooManyRequests);
+        }
+    };
     let candidate = accounts::login_candidate(&state.pool, &email).await?;
     let id = candidate.as_ref().map(|c| c.id);
-    let ok = password::verify(password, candidate.map(|c| c.password_hash)).await;
-    accounts::record_attempt(&state.pool, &email, &ip, ok).await?;
+    let ok = password::verify(&place, password, candidate.map(|c| c.password_hash)).await;
     let Some(id) = id.filter(|_| ok) else {
         return Err(AppError::invalid(
             "password",
             "That email and password don't match.",
         ));
     };
+    accounts::attempt_succeeded(&state.pool, attempt).await?;
     let (token, token_hash) = session::new_token();
     let replaced = presented_session();
     accounts::start_session(
@@ -69,18 +82,22 @@ pub async fn login(email: String, password: String) -> AppResult<()> {
         session::LIFETIME_SECS,
     )
     .await?;
-    set_cookie(&session::cookie(&token, state.config.secure_cookies));
+    set_header(
+        http::header::SET_COOKIE,
+        &session::cookie(&token, state.config.secure_cookies),
+    );
     leptos_axum::redirect("/");
     Ok(())
 }
 
+/// Adds a header to the server function's response.
 #[cfg(feature = "ssr")]
-fn set_cookie(value: &str) {
+fn set_header(name: http::HeaderName, value: &str) {
     if let (Some(options), Ok(value)) = (
         use_context::<leptos_axum::ResponseOptions>(),
         http::HeaderValue::from_str(value),
     ) {
-        options.append_header(http::header::SET_COOKIE, value);
+        options.append_header(name, value);
     }
 }
 
@@ -95,7 +112,10 @@ pub async fn logout() -> AppResult<()> {
     if let Some(token_hash) = presented_session() {
         accounts::end_session(&state.pool, &token_hash).await?;
     }
-    set_cookie(&session::clearing_cookie(state.config.secure_cookies));
+    set_header(
+        http::header::SET_COOKIE,
+        &session::clearing_cookie(state.config.secure_cookies),
+    );
     leptos_axum::redirect("/login");
     Ok(())
 }

@@ -23,7 +23,6 @@ fn request_parts() -> Option<http::request::Parts> {
     use_context::<http::request::Parts>()
 }
 
-/// The signed-in user, or `Unauthorized`.
 /// How `user` stands to `person` in today's reporting line (see `policy::Relation`): one query
 /// up the line, none for their own record.
 pub async fn relation(
@@ -42,6 +41,7 @@ pub async fn relation(
     })
 }
 
+/// The signed-in user, or `Unauthorized`.
 pub fn current_user() -> AppResult<CurrentUser> {
     maybe_user().ok_or(AppError::Unauthorized)
 }

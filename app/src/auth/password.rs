@@ -27,6 +27,48 @@ pub fn hash_blocking(password: &str) -> PasswordHash {
 /// so a burst of sign-ins cannot exhaust memory.
 const CONCURRENT_HASHES: usize = 4;
 
+/// Sign-ins that may check a password or wait for their turn at once, per server by default;
+/// past that a sign-in is refused as busy (503) instead of queueing without bound.
+pub const DEFAULT_SIGN_IN_CAPACITY: usize = CONCURRENT_HASHES + 16;
+
+/// Admission to the password check (see `DEFAULT_SIGN_IN_CAPACITY`).
+#[derive(Debug)]
+pub struct SignInQueue {
+    admitted: std::sync::atomic::AtomicUsize,
+    capacity: usize,
+}
+
+/// A place in the queue, given back when dropped.
+pub struct Admission<'a>(&'a SignInQueue);
+
+impl SignInQueue {
+    pub fn new(capacity: usize) -> SignInQueue {
+        SignInQueue {
+            admitted: std::sync::atomic::AtomicUsize::new(0),
+            capacity,
+        }
+    }
+
+    /// A place, or `None` when `capacity` sign-ins are already checking or waiting.
+    pub fn admit(&self) -> Option<Admission<'_>> {
+        use std::sync::atomic::Ordering;
+        let before = self.admitted.fetch_add(1, Ordering::AcqRel);
+        if before >= self.capacity {
+            self.admitted.fetch_sub(1, Ordering::AcqRel);
+            return None;
+        }
+        Some(Admission(self))
+    }
+}
+
+impl Drop for Admission<'_> {
+    fn drop(&mut self) {
+        self.0
+            .admitted
+            .fetch_sub(1, std::sync::atomic::Ordering::AcqRel);
+    }
+}
+
 fn hashing_permits() -> &'static tokio::sync::Semaphore {
     static PERMITS: std::sync::OnceLock<tokio::sync::Semaphore> = std::sync::OnceLock::new();
     PERMITS.get_or_init(|| tokio::sync::Semaphore::new(CONCURRENT_HASHES))
@@ -39,9 +81,13 @@ pub async fn hash(password: String) -> PasswordHash {
         .expect("the hashing task does not panic")
 }
 
-/// Checks a password; with no stored hash, it still spends the time of one check, so a wrong
-/// email and a wrong password take equally long.
-pub async fn verify(password: String, stored: Option<PasswordHash>) -> bool {
+/// Checks a password (holding a place in the sign-in queue); with no stored hash, it still
+/// spends the time of one check, so a wrong email and a wrong password take equally long.
+pub async fn verify(
+    _place: &Admission<'_>,
+    password: String,
+    stored: Option<PasswordHash>,
+) -> bool {
     let _permit = hashing_permits().acquire().await;
     tokio::task::spawn_blocking(move || {
         static DUMMY: std::sync::OnceLock<PasswordHash> = std::sync::OnceLock::new();
@@ -78,9 +124,24 @@ mod tests {
 
     #[tokio::test]
     async fn only_the_right_password_verifies() {
+        let queue = SignInQueue::new(1);
+        let place = queue.admit().unwrap();
         let hash = hash_blocking("correct horse");
-        assert!(verify("correct horse".into(), Some(PasswordHash(hash.0.clone()))).await);
-        assert!(!verify("wrong horse".into(), Some(PasswordHash(hash.0))).await);
-        assert!(!verify("anything".into(), None).await);
+        let stored = || Some(PasswordHash(hash.0.clone()));
+        assert!(verify(&place, "correct horse".into(), stored()).await);
+        assert!(!verify(&place, "wrong horse".into(), stored()).await);
+        assert!(!verify(&place, "anything".into(), None).await);
+    }
+
+    #[test]
+    fn the_sign_in_queue_admits_up_to_its_capacity_and_frees_places_when_done() {
+        let queue = SignInQueue::new(2);
+        let first = queue.admit().expect("a first place");
+        let second = queue.admit().expect("a second place");
+        assert!(queue.admit().is_none(), "full");
+        drop(first);
+        let third = queue.admit().expect("a freed place");
+        drop((second, third));
+        assert!(queue.admit().is_some());
     }
 }

@@ -8,8 +8,8 @@
 use super::org::{DemoOrg, Rng};
 use keel_core::calendar::date_from_days;
 use keel_core::goals::{
-    key_result_progress, weighted_progress, Confidence, GoalLevel, KeyResultKind, PeriodKind,
-    PlanState, ProgressMode, Visibility,
+    counts_towards_parent, key_result_progress, weighted_progress, Confidence, GoalLevel,
+    KeyResultKind, PeriodKind, PlanState, ProgressMode, Visibility,
 };
 
 pub struct DemoPeriod {
@@ -554,7 +554,8 @@ fn history(
     }
 }
 
-/// Progress of rolled-up goals from the goals aligned to them, children before parents.
+/// Progress of rolled-up goals from the goals aligned to them that count towards them
+/// (`counts_towards_parent`), children before parents.
 fn roll_up(out: &mut DemoGoals) {
     let mut sums: Vec<Vec<(i64, f64)>> = vec![Vec::new(); out.goals.len()];
     for i in (0..out.goals.len()).rev() {
@@ -565,8 +566,12 @@ fn roll_up(out: &mut DemoGoals) {
             goal.progress
         };
         out.goals[i].progress = progress;
-        if let Some(parent) = out.goals[i].parent {
-            sums[parent].push((out.goals[i].weight, progress));
+        let goal = &out.goals[i];
+        if let Some(parent) = goal.parent {
+            let above = &out.goals[parent];
+            if counts_towards_parent(goal.visibility, above.visibility, goal.owner == above.owner) {
+                sums[parent].push((goal.weight, progress));
+            }
         }
     }
 }

@@ -45,34 +45,80 @@ pub async fn set_password_in(tx: &mut Tx<'_>, id: PersonId, hash: &PasswordHash)
     Ok(())
 }
 
-/// Failed attempts in the last `window_secs`, for this email and from this address.
-pub async fn recent_failures(
-    pool: &Pool,
-    email: &str,
-    ip: &str,
-    window_secs: i64,
-) -> AppResult<(i64, i64)> {
-    let since = now() - window_secs;
-    sqlx::query_as(
+/// Admits a sign-in attempt to the password check, or names the seconds to wait (the rule is
+/// `keel_core::signin::admit`). Reading the recent attempts and writing this one (as a failure
+/// until `attempt_succeeded`) happen in one transaction that holds the account's lock, so
+/// parallel attempts are admitted one at a time and each counts the ones before it.
+pub async fn admit_attempt(pool: &Pool, email: &str, ip: &str) -> AppResult<Result<i64, i64>> {
+    use keel_core::signin::{admit, RecentAttempts, WINDOW_SECS};
+    let at = now();
+    let since = at - WINDOW_SECS;
+    let mut tx = super::begin_write(pool).await?;
+    if !super::is_sqlite(pool) {
+        // SQLite's BEGIN IMMEDIATE already admits one writer at a time.
+        sqlx::query("SELECT 1 FROM (SELECT pg_advisory_xact_lock(hashtext($1))) AS locked")
+            .bind(email)
+            .execute(&mut *tx)
+            .await
+            .map_err(internal)?;
+    }
+    let (pair_failures, address_failures, account_failures, account_latest_failure_at, known): (
+        i64,
+        i64,
+        i64,
+        Option<i64>,
+        i64,
+    ) = sqlx::query_as(
         "SELECT
-            (SELECT COUNT(*) FROM login_attempts WHERE email = $1 AND at > $2 AND succeeded = 0),
-            (SELECT COUNT(*) FROM login_attempts WHERE ip = $3 AND at > $4 AND succeeded = 0)",
+            (SELECT COUNT(*) FROM login_attempts
+                WHERE email = $1 AND ip = $2 AND at > $3 AND succeeded = 0),
+            (SELECT COUNT(*) FROM login_attempts WHERE ip = $4 AND at > $5 AND succeeded = 0),
+            (SELECT COUNT(*) FROM login_attempts WHERE email = $6 AND at > $7 AND succeeded = 0),
+            (SELECT MAX(at) FROM login_attempts WHERE email = $8 AND at > $9 AND succeeded = 0),
+            (SELECT COUNT(*) FROM (SELECT 1 FROM login_attempts
+                WHERE email = $10 AND ip = $11 AND succeeded = 1 LIMIT 1) AS known)",
     )
     .bind(email)
+    .bind(ip)
     .bind(since)
     .bind(ip)
     .bind(since)
-    .fetch_one(pool)
+    .bind(email)
+    .bind(since)
+    .bind(email)
+    .bind(since)
+    .bind(email)
+    .bind(ip)
+    .fetch_one(&mut *tx)
     .await
-    .map_err(internal)
+    .map_err(internal)?;
+    let recent = RecentAttempts {
+        pair_failures,
+        address_failures,
+        account_failures,
+        account_latest_failure_at,
+        known_address: known > 0,
+    };
+    if let Err(wait) = admit(&recent, at) {
+        return Ok(Err(wait));
+    }
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO login_attempts (email, ip, succeeded, at) VALUES ($1, $2, 0, $3) RETURNING id",
+    )
+    .bind(email)
+    .bind(ip)
+    .bind(at)
+    .fetch_one(&mut *tx)
+    .await
+    .map_err(internal)?;
+    tx.commit().await.map_err(internal)?;
+    Ok(Ok(id))
 }
 
-pub async fn record_attempt(pool: &Pool, email: &str, ip: &str, succeeded: bool) -> AppResult<()> {
-    sqlx::query("INSERT INTO login_attempts (email, ip, succeeded, at) VALUES ($1, $2, $3, $4)")
-        .bind(email)
-        .bind(ip)
-        .bind(i64::from(succeeded))
-        .bind(now())
+/// Marks an admitted attempt as a success: the password was right.
+pub async fn attempt_succeeded(pool: &Pool, attempt: i64) -> AppResult<()> {
+    sqlx::query("UPDATE login_attempts SET succeeded = 1 WHERE id = $1")
+        .bind(attempt)
         .execute(pool)
         .await
         .map_err(internal)?;

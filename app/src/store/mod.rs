@@ -96,16 +96,32 @@ fn sqlite_path(url: &str) -> Option<String> {
     (!path.is_empty() && path != ":memory:").then(|| path.to_string())
 }
 
-/// Brings the schema up to date.
+/// The migration from which rolled-up progress counts only goals every reader of the parent
+/// may see. A database that had goals before it has its roll-ups recomputed once.
+const ROLLUPS_COUNT_VISIBLE_GOALS: i64 = 6;
+
+/// Brings the schema up to date, then the data that a migration's new rule changes.
 pub async fn migrate(pool: &Pool, backend: Backend) -> Result<(), String> {
     let migrator = match backend {
         Backend::Sqlite => &SQLITE_MIGRATIONS,
         Backend::Postgres => &POSTGRES_MIGRATIONS,
     };
+    // A new database has no migrations table yet: nothing applied, nothing to bring forward.
+    let applied: Vec<i64> = sqlx::query_scalar("SELECT version FROM _sqlx_migrations")
+        .fetch_all(pool)
+        .await
+        .unwrap_or_default();
     migrator
         .run(pool)
         .await
-        .map_err(|e| format!("migration failed: {e}"))
+        .map_err(|e| format!("migration failed: {e}"))?;
+    if !applied.is_empty() && !applied.contains(&ROLLUPS_COUNT_VISIBLE_GOALS) {
+        let parents = goals::recompute_rollups_over_private_goals(pool)
+            .await
+            .map_err(|e| format!("recomputing goal roll-ups failed: {e}"))?;
+        tracing::info!(parents, "recomputed roll-ups over private goals");
+    }
+    Ok(())
 }
 
 /// Starts a transaction that will write. On SQLite it takes the write lock at once (BEGIN

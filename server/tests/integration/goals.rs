@@ -310,6 +310,102 @@ async fn a_goal_goes_from_draft_to_approved_then_takes_check_ins_and_rolls_up() 
     }
 }
 
+/// Issue 11: a public parent's progress counted its private children, so anyone who could see
+/// the parent could compute a hidden goal's progress (and learn that it exists). Now a peer's
+/// view of the parent is the weighted mean of the aligned goals the peer can see.
+#[tokio::test]
+async fn a_private_goal_does_not_move_the_public_goal_it_aligns_to() {
+    for db in TestDb::all().await {
+        let app = db.app(true);
+        let employee = login_as(&app, "employee").await;
+        let manager = login_as(&app, "manager").await;
+        let peer = login_as(&app, "peer").await;
+        let owner = db.id_of(db.org.accounts.employee).to_string();
+        let parent = department_goal(&app, &employee).await;
+        for (title, visibility) in [("Visible work", "public"), ("Hidden work", "private")] {
+            let created = call(
+                &app,
+                "/api/create_goal",
+                Some(&employee),
+                &goal_fields(title, &parent, visibility),
+            )
+            .await;
+            assert_eq!(created.status, StatusCode::OK, "{}", created.body);
+        }
+        for (cookie, action) in [(&employee, "submit"), (&manager, "approve")] {
+            let moved = call(
+                &app,
+                "/api/move_goal_plan",
+                Some(cookie),
+                &step(&owner, action, ""),
+            )
+            .await;
+            assert_eq!(moved.status, StatusCode::OK, "{action}: {}", moved.body);
+        }
+        let check_in = |title: &'static str, customers: &'static str, guide: &'static str| {
+            let (app, db, employee) = (&app, &db, &employee);
+            async move {
+                let id = goal_id_by_title(db, title).await;
+                let krs: Vec<i64> = sqlx::query_scalar(
+                    "SELECT id FROM key_results WHERE goal_id = $1 ORDER BY position",
+                )
+                .bind(id)
+                .fetch_all(&db.pool)
+                .await
+                .unwrap();
+                let (id, number, milestone) =
+                    (id.to_string(), krs[0].to_string(), krs[1].to_string());
+                let reply = call(
+                    app,
+                    "/api/check_in_goal",
+                    Some(employee),
+                    &[
+                        ("goal_id", &id),
+                        ("values[0][key_result_id]", &number),
+                        ("values[0][value]", customers),
+                        ("values[1][key_result_id]", &milestone),
+                        ("values[1][value]", guide),
+                        ("confidence", "on_track"),
+                        ("comment", ""),
+                    ],
+                )
+                .await;
+                assert_eq!(reply.status, StatusCode::OK, "{title}: {}", reply.body);
+            }
+        };
+        let parent_as_peer = || async {
+            call(&app, "/api/get_goal", Some(&peer), &[("id", &parent)])
+                .await
+                .json()["goal"]["progress"]
+                .as_f64()
+                .expect("the peer sees the parent's progress")
+        };
+        check_in("Visible work", "20", "not_done").await;
+        let seen = parent_as_peer().await;
+        let visible_to_peer: Vec<(i64, f64)> = sqlx::query_as(
+            "SELECT weight, progress FROM goals
+             WHERE parent_id = $1 AND status <> 'cancelled' AND visibility = 'public'",
+        )
+        .bind(parent.parse::<i64>().unwrap())
+        .fetch_all(&db.pool)
+        .await
+        .unwrap();
+        let expected = keel_core::goals::weighted_progress(&visible_to_peer);
+        assert!(
+            (seen - expected).abs() < 1e-9,
+            "{:?}: the peer sees {seen}, the goals they can see give {expected}",
+            db.backend
+        );
+        check_in("Hidden work", "40", "done").await;
+        assert_eq!(
+            parent_as_peer().await,
+            seen,
+            "the private goal's check-in moved its public parent"
+        );
+        db.cleanup().await;
+    }
+}
+
 #[tokio::test]
 async fn a_private_goal_is_invisible_outside_the_owners_reporting_line_and_hr() {
     for db in TestDb::all().await {

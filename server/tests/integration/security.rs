@@ -224,7 +224,7 @@ async fn a_wrong_password_is_refused_at_the_field_and_repeated_failures_are_rate
         )
         .await;
         assert_eq!(unknown.json(), reply.json());
-        for _ in 1..app::api::session::MAX_FAILURES_PER_ACCOUNT {
+        for _ in 1..keel_core::signin::MAX_FAILURES_PER_PAIR {
             call(
                 &app,
                 "/api/login",
@@ -250,6 +250,326 @@ async fn a_wrong_password_is_refused_at_the_field_and_repeated_failures_are_rate
         assert!(session_cookie(&limited).is_none());
         // Other accounts are unaffected.
         login_as(&app, "employee").await;
+        db.cleanup().await;
+    }
+}
+
+/// Issue 11: the failure count was read before hashing and written after, so parallel guesses
+/// all saw "no failures yet" and every one had its password checked.
+#[tokio::test]
+async fn a_parallel_burst_of_guesses_gets_only_five_password_checks() {
+    for db in TestDb::all().await {
+        let app = db.app(true);
+        let email = demo_email("manager");
+        let mut burst = tokio::task::JoinSet::new();
+        for _ in 0..20 {
+            let (app, email) = (app.clone(), email.clone());
+            burst.spawn(async move { login_from(&app, "10.0.0.66", &email, "guess").await });
+        }
+        let (mut checked, mut refused) = (0, 0);
+        while let Some(reply) = burst.join_next().await {
+            let reply = reply.unwrap();
+            match reply.status {
+                StatusCode::UNPROCESSABLE_ENTITY => checked += 1,
+                StatusCode::TOO_MANY_REQUESTS => {
+                    assert!(reply.headers.contains_key(header::RETRY_AFTER));
+                    refused += 1;
+                }
+                other => panic!("{other}: {}", reply.body),
+            }
+        }
+        assert_eq!(
+            (checked, refused),
+            (keel_core::signin::MAX_FAILURES_PER_PAIR, 15),
+            "{:?}",
+            db.backend
+        );
+        db.cleanup().await;
+    }
+}
+
+/// Issue 11: email and password length were unbounded (a megabyte password was hashed).
+#[tokio::test]
+async fn an_overlong_email_or_password_is_refused_at_its_field_before_any_check() {
+    for db in TestDb::all().await {
+        let app = db.app(true);
+        let long_email = format!("{}@northwind.example", "a".repeat(250));
+        let reply = login_from(&app, "10.0.0.7", &long_email, DEMO_PASSWORD).await;
+        assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(invalid_field(&reply), "email");
+        let long_password = "p".repeat(1025);
+        let reply = login_from(&app, "10.0.0.7", &demo_email("manager"), &long_password).await;
+        assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(invalid_field(&reply), "password");
+        assert!(reply.body.contains("1,024"), "{}", reply.body);
+        assert_eq!(
+            db.count("SELECT COUNT(*) FROM login_attempts").await,
+            0,
+            "nothing was checked or counted"
+        );
+        db.cleanup().await;
+    }
+}
+
+/// Issue 11: five bad attempts from anywhere locked the account for everyone, its owner
+/// included. Now the guessing address is stopped, the owner's usual address is not slowed, and
+/// a new address waits a few seconds, never the whole window.
+#[tokio::test]
+async fn guesses_from_one_address_do_not_lock_the_owner_out() {
+    for db in TestDb::all().await {
+        let app = db.app(true);
+        let email = demo_email("manager");
+        let (home, attacker, travelling) = ("10.0.0.1", "10.0.0.66", "10.0.0.2");
+        let first = login_from(&app, home, &email, DEMO_PASSWORD).await;
+        assert_eq!(first.status, StatusCode::OK, "{}", first.body);
+        for _ in 0..keel_core::signin::MAX_FAILURES_PER_PAIR {
+            let guess = login_from(&app, attacker, &email, "guess").await;
+            assert_eq!(guess.status, StatusCode::UNPROCESSABLE_ENTITY);
+        }
+        let stopped = login_from(&app, attacker, &email, DEMO_PASSWORD).await;
+        assert_eq!(
+            stopped.status,
+            StatusCode::TOO_MANY_REQUESTS,
+            "{:?}",
+            db.backend
+        );
+        let owner = login_from(&app, home, &email, DEMO_PASSWORD).await;
+        assert_eq!(
+            owner.status,
+            StatusCode::OK,
+            "{:?}: {}",
+            db.backend,
+            owner.body
+        );
+        let waits = login_from(&app, travelling, &email, DEMO_PASSWORD).await;
+        assert_eq!(waits.status, StatusCode::TOO_MANY_REQUESTS);
+        let wait: i64 = waits.headers[header::RETRY_AFTER]
+            .to_str()
+            .unwrap()
+            .parse()
+            .unwrap();
+        assert!(
+            (1..=keel_core::signin::ACCOUNT_SPACING_SECS).contains(&wait),
+            "{wait}"
+        );
+        // Once the spacing has passed (moved back in time), the new address gets its turn.
+        sqlx::query("UPDATE login_attempts SET at = at - 60")
+            .execute(&db.pool)
+            .await
+            .unwrap();
+        let later = login_from(&app, travelling, &email, DEMO_PASSWORD).await;
+        assert_eq!(later.status, StatusCode::OK, "{}", later.body);
+        db.cleanup().await;
+    }
+}
+
+/// Issue 11: the queue for the password check was unbounded, so a flood of sign-ins held ever
+/// more memory and made every sign-in wait. Past its capacity a sign-in is now refused as busy,
+/// with nothing counted against the account.
+#[tokio::test]
+async fn a_full_sign_in_queue_answers_busy_with_retry_after() {
+    for db in TestDb::all().await {
+        let app = db.app_with(true, |settings| settings.sign_in_capacity = 2);
+        let mut flood = tokio::task::JoinSet::new();
+        for i in 0..12 {
+            let app = app.clone();
+            let email = db.org.people[i].email.clone();
+            flood.spawn(
+                async move { login_from(&app, &format!("10.0.1.{i}"), &email, "guess").await },
+            );
+        }
+        let mut busy = 0;
+        while let Some(reply) = flood.join_next().await {
+            let reply = reply.unwrap();
+            match reply.status {
+                StatusCode::UNPROCESSABLE_ENTITY => {}
+                StatusCode::SERVICE_UNAVAILABLE => {
+                    assert_eq!(reply.headers[header::RETRY_AFTER], "1");
+                    assert_eq!(reply.body, "\"Busy\"");
+                    busy += 1;
+                }
+                other => panic!("{other}: {}", reply.body),
+            }
+        }
+        assert!(busy >= 1, "{:?}: twelve at once, two places", db.backend);
+        assert_eq!(
+            db.count("SELECT COUNT(*) FROM login_attempts").await,
+            12 - busy,
+            "a busy refusal counts against nobody"
+        );
+        // Once the flood has passed, sign-in works again.
+        login_as(&app, "employee").await;
+        db.cleanup().await;
+    }
+}
+
+/// Issue 11: HR could read its own result before release (and print it), the one person a
+/// result is withheld from until then.
+#[tokio::test]
+async fn hr_does_not_see_its_own_result_before_release() {
+    for db in TestDb::all().await {
+        let app = db.app(true);
+        let hr = login_as(&app, "hr").await;
+        let hr_id = db.id_of(db.org.accounts.hr_admin);
+        let own = db
+            .count(&format!(
+                "SELECT p.id FROM review_participants p JOIN review_cycles c ON c.id = p.cycle_id
+                 WHERE p.person_id = {hr_id} AND p.released_at IS NULL AND c.state = 'writing'"
+            ))
+            .await
+            .to_string();
+        let result = call(
+            &app,
+            "/api/get_review_result",
+            Some(&hr),
+            &[("participant_id", &own)],
+        )
+        .await;
+        assert_eq!(result.status, StatusCode::NOT_FOUND, "{}", result.body);
+        let cycle = db
+            .count(&format!(
+                "SELECT cycle_id FROM review_participants WHERE id = {own}"
+            ))
+            .await
+            .to_string();
+        let printout = call(
+            &app,
+            "/api/get_review_printout",
+            Some(&hr),
+            &[("cycle_id", &cycle)],
+        )
+        .await;
+        assert_eq!(printout.status, StatusCode::OK, "{}", printout.body);
+        let pages = printout.json();
+        let pages = pages.as_array().unwrap();
+        assert!(!pages.is_empty());
+        assert!(
+            pages
+                .iter()
+                .all(|page| page["participant_id"].as_i64() != own.parse::<i64>().ok()),
+            "HR's own review is not in HR's printout"
+        );
+        db.cleanup().await;
+    }
+}
+
+/// Issue 11: every signed-in person could read everyone's roles, and so learn whose account
+/// (HR, administrators) is worth attacking.
+#[tokio::test]
+async fn roles_are_shown_only_to_the_person_and_hr() {
+    for db in TestDb::all().await {
+        let app = db.app(true);
+        let employee = login_as(&app, "employee").await;
+        let hr = login_as(&app, "hr").await;
+        let hr_id = db.id_of(db.org.accounts.hr_admin).to_string();
+        let seen_by_employee = call(&app, "/api/get_person", Some(&employee), &[("id", &hr_id)])
+            .await
+            .json();
+        assert_eq!(
+            seen_by_employee["roles"],
+            serde_json::json!([]),
+            "{:?}",
+            db.backend
+        );
+        let seen_by_self = call(&app, "/api/get_person", Some(&hr), &[("id", &hr_id)])
+            .await
+            .json();
+        assert!(
+            !seen_by_self["roles"].as_array().unwrap().is_empty(),
+            "{seen_by_self}"
+        );
+        db.cleanup().await;
+    }
+}
+
+/// Issue 11: set_goal_status ignored the goal-setting lock, so a goal in a plan awaiting the
+/// manager's approval, or already approved, could be cancelled behind the manager's back.
+#[tokio::test]
+async fn a_goal_in_a_submitted_or_approved_plan_is_not_cancelled_behind_the_managers_back() {
+    for db in TestDb::all().await {
+        let app = db.app(true);
+        let employee = login_as(&app, "employee").await;
+        let owner = db.id_of(db.org.accounts.employee);
+        let goal = db
+            .count(&format!(
+                "SELECT MIN(id) FROM goals WHERE owner_id = {owner} AND level = 'individual'"
+            ))
+            .await;
+        let set_plan = |state: &'static str| {
+            let pool = db.pool.clone();
+            async move {
+                for sql in [
+                    format!("UPDATE goals SET status = 'active' WHERE id = {goal}"),
+                    format!(
+                        "DELETE FROM goal_plans WHERE owner_id = {owner}
+                         AND period_id = (SELECT period_id FROM goals WHERE id = {goal})"
+                    ),
+                    format!(
+                        "INSERT INTO goal_plans (owner_id, period_id, state, updated_at)
+                         SELECT {owner}, period_id, '{state}', 0 FROM goals WHERE id = {goal}"
+                    ),
+                ] {
+                    sqlx::query(&sql).execute(&pool).await.unwrap();
+                }
+            }
+        };
+        let id = goal.to_string();
+        for (plan, status, allowed) in [
+            ("submitted", "cancelled", false),
+            ("submitted", "completed", false),
+            ("approved", "cancelled", false),
+            ("approved", "completed", true),
+            ("draft", "cancelled", true),
+        ] {
+            set_plan(plan).await;
+            let reply = call(
+                &app,
+                "/api/set_goal_status",
+                Some(&employee),
+                &[("id", &id), ("status", status)],
+            )
+            .await;
+            let expected = if allowed {
+                StatusCode::OK
+            } else {
+                StatusCode::CONFLICT
+            };
+            assert_eq!(reply.status, expected, "{plan}, {status}: {}", reply.body);
+            let changed = db
+                .count(&format!(
+                    "SELECT COUNT(*) FROM goals WHERE id = {goal} AND status = '{status}'"
+                ))
+                .await;
+            assert_eq!(changed == 1, allowed, "{plan}, {status}");
+        }
+        db.cleanup().await;
+    }
+}
+
+/// Issue 11: the calibration page sent any manager the cycle's whole configuration, including
+/// a hand-picked scope's list of people's emails.
+#[tokio::test]
+async fn a_managers_calibration_page_does_not_carry_the_cycles_configuration() {
+    for db in TestDb::all().await {
+        let app = db.app(true);
+        let manager = login_as(&app, "manager").await;
+        sqlx::query(
+            "UPDATE review_cycles SET scope = 'people', scope_value = 'hand.picked@northwind.example'
+             WHERE id = 2",
+        )
+        .execute(&db.pool)
+        .await
+        .unwrap();
+        let page = call(
+            &app,
+            "/api/get_calibration",
+            Some(&manager),
+            &[("cycle_id", "2")],
+        )
+        .await;
+        assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+        assert!(!page.body.contains("hand.picked"), "{}", page.body);
+        assert!(page.json()["cycle"].get("scope_value").is_none());
         db.cleanup().await;
     }
 }

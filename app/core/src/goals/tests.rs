@@ -80,6 +80,22 @@ fn roll_up_on_a_fixed_tree_matches_the_hand_computed_value() {
 }
 
 #[test]
+fn private_goals_count_only_towards_a_private_parent_of_their_owner() {
+    use Visibility::{Private, Public};
+    assert!(counts_towards_parent(Public, Public, false));
+    assert!(counts_towards_parent(Public, Private, false));
+    assert!(
+        !counts_towards_parent(Private, Public, true),
+        "the parent has more readers"
+    );
+    assert!(
+        !counts_towards_parent(Private, Private, false),
+        "another owner's readers"
+    );
+    assert!(counts_towards_parent(Private, Private, true));
+}
+
+#[test]
 fn a_rolled_up_goal_without_aligned_goals_uses_its_key_results() {
     assert_eq!(
         goal_progress(ProgressMode::RolledUp, &[(1, 30.0)], &[]),

@@ -166,7 +166,8 @@ pub async fn update_goal(
     Ok(())
 }
 
-/// Marks a goal completed, cancelled, or active again.
+/// Marks a goal completed, cancelled, or active again (within the goal-setting lock:
+/// `support::status_locked_reason`).
 #[server(prefix = "/api", endpoint = "set_goal_status")]
 pub async fn set_goal_status(id: GoalId, status: GoalStatus) -> AppResult<()> {
     use crate::auth::{current_user, policy, state};
@@ -176,6 +177,9 @@ pub async fn set_goal_status(id: GoalId, status: GoalStatus) -> AppResult<()> {
     let (row, rel) = support::visible_goal(pool, &user, id).await?;
     if !policy::may_edit_goal(&user, row.level(), rel) {
         return Err(AppError::Forbidden);
+    }
+    if let Some(reason) = support::status_locked_reason(&row, status) {
+        return Err(AppError::Conflict(reason));
     }
     crate::store::goals::set_status(pool, id, status, user.id).await
 }

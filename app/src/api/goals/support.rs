@@ -202,3 +202,22 @@ pub fn locked_reason(row: &GoalRow) -> Option<String> {
         _ => None,
     }
 }
+
+/// Why `status` cannot be set on the goal right now, if it cannot. Nothing changes while an
+/// individual goal's plan is with the manager; once the plan is approved, a goal may be
+/// completed (or made active again), but cancelling it changes what was agreed, so the plan
+/// must be reopened first.
+pub fn status_locked_reason(row: &GoalRow, status: keel_core::goals::GoalStatus) -> Option<String> {
+    use keel_core::goals::{GoalStatus, PlanState};
+    if row.level() != GoalLevel::Individual {
+        return None;
+    }
+    match row.plan_state() {
+        Some(PlanState::Submitted) => locked_reason(row),
+        Some(PlanState::Approved) if status == GoalStatus::Cancelled => Some(
+            "Approved goals are locked. Request a change to reopen them with your manager, then cancel this one."
+                .into(),
+        ),
+        _ => None,
+    }
+}

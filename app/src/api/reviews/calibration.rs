@@ -101,7 +101,12 @@ pub async fn get_calibration(
                 final_rating: p.final_rating,
             })
             .collect(),
-        cycle,
+        cycle: CalibrationCycle {
+            id: cycle.id,
+            name: cycle.name,
+            state: cycle.state,
+            target_distribution: cycle.target_distribution,
+        },
         scale,
         overall,
         groups,

@@ -128,7 +128,7 @@ pub struct CalibrationRow {
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CalibrationPage {
-    pub cycle: Cycle,
+    pub cycle: CalibrationCycle,
     pub scale: RatingScale,
     /// The whole selection, then one group per department (or per manager when a department
     /// is chosen).
@@ -142,6 +142,17 @@ pub struct CalibrationPage {
     pub departments: Vec<(i64, String)>,
     pub managers: Vec<(i64, String)>,
     pub can_change: bool,
+}
+
+/// What the calibration page shows of its cycle. Not the whole `Cycle`: managers open this
+/// page, and a cycle's scope can be a hand-picked list of people's emails.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CalibrationCycle {
+    pub id: CycleId,
+    pub name: String,
+    pub state: CycleState,
+    /// Share of reviewees per rating that HR aims for, by scale value.
+    pub target_distribution: BTreeMap<i64, f64>,
 }
 
 /// A review someone has to write, or a nomination to make or approve.

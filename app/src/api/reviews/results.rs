@@ -73,7 +73,8 @@ pub async fn get_review_printout(
         store::reviews::calibration_rows(pool, cycle_id, &filter, "department", PRINT_LIMIT, 0)
             .await?;
     let mut pages = Vec::with_capacity(rows.len());
-    for p in rows {
+    // HR's own review is not theirs to print (`policy::may_see_result`).
+    for p in rows.into_iter().filter(|p| p.person_id != user.id) {
         pages.push(support::result_page(pool, &user, p).await?);
     }
     Ok(pages)

@@ -36,6 +36,12 @@ pub fn may_see_private(user: &CurrentUser, person: PersonId, user_manages_person
     user.id == person || user_manages_person || user.is_hr()
 }
 
+/// Whether a person's roles (HR, executive, administrator) are shown: to themselves and HR.
+/// Everyone else does not learn whose account is worth attacking.
+pub fn may_see_roles(user: &CurrentUser, person: PersonId) -> bool {
+    user.id == person || user.is_hr()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -35,14 +35,18 @@ pub fn may_administer_reviews(user: &CurrentUser) -> bool {
     user.is_hr()
 }
 
-/// A result page: HR and line managers at any time, the reviewee once it is released.
+/// A result page: the reviewee once it is released (HR included: nobody reads their own
+/// result early); HR and line managers at any time.
 pub fn may_see_result(user: &CurrentUser, standing: ReviewStanding, released: bool) -> bool {
-    user.is_hr() || standing.is_line_manager() || (standing.is_reviewee() && released)
+    if standing.is_reviewee() {
+        return released;
+    }
+    user.is_hr() || standing.is_line_manager()
 }
 
-/// The history of rating changes on a result: HR and line managers.
+/// The history of rating changes on a result: HR and line managers, not on their own review.
 pub fn may_see_rating_changes(user: &CurrentUser, standing: ReviewStanding) -> bool {
-    user.is_hr() || standing.is_line_manager()
+    !standing.is_reviewee() && (user.is_hr() || standing.is_line_manager())
 }
 
 /// The calibration page: HR, and anyone with direct reports today (who sees their own
@@ -127,6 +131,11 @@ mod tests {
         assert!(may_see_result(&employee, LAUNCH_MANAGER, false));
         assert!(may_see_result(&employee, SKIP_LEVEL, false));
         assert!(may_see_result(&hr, COLLEAGUE, false));
+        assert!(
+            !may_see_result(&hr, REVIEWEE, false),
+            "HR's own, unreleased"
+        );
+        assert!(!may_see_rating_changes(&hr, REVIEWEE));
         assert!(!may_see_rating_changes(&employee, REVIEWEE));
         assert!(may_see_rating_changes(&employee, SKIP_LEVEL));
     }

@@ -8,9 +8,9 @@
 use super::{audit, internal, now, Pool, Tx};
 use crate::error::{AppError, AppResult};
 use keel_core::goals::{
-    goal_progress, CheckIn, Confidence, Direction, GoalComment, GoalId, GoalInput, GoalLevel,
-    GoalRef, GoalStatus, KeyResult, KeyResultId, KeyResultKind, Period, PeriodId, PeriodKind,
-    PlanState, ProgressMode, Visibility,
+    counts_towards_parent, goal_progress, CheckIn, Confidence, Direction, GoalComment, GoalId,
+    GoalInput, GoalLevel, GoalRef, GoalStatus, KeyResult, KeyResultId, KeyResultKind, Period,
+    PeriodId, PeriodKind, PlanState, ProgressMode, Visibility,
 };
 use keel_core::people::{DepartmentId, PersonId};
 use serde_json::json;

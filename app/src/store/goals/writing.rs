@@ -299,6 +299,25 @@ async fn write_key_results(tx: &mut Tx<'_>, goal: GoalId, input: &GoalInput) -> 
     Ok(())
 }
 
+/// Recomputes, in one transaction, every rolled-up goal that has a private goal aligned to it,
+/// and the goals above it; returns how many. Run once by `store::migrate` when the rule that
+/// private goals do not count towards parents with more readers arrived (migration 0006).
+pub async fn recompute_rollups_over_private_goals(pool: &Pool) -> AppResult<usize> {
+    let parents: Vec<i64> = sqlx::query_scalar(
+        "SELECT DISTINCT c.parent_id FROM goals c JOIN goals p ON p.id = c.parent_id
+         WHERE c.visibility = 'private' AND p.progress_mode = 'rolled_up' ORDER BY c.parent_id",
+    )
+    .fetch_all(pool)
+    .await
+    .map_err(internal)?;
+    let mut tx = crate::store::begin_write(pool).await?;
+    for parent in &parents {
+        recompute(&mut tx, *parent).await?;
+    }
+    tx.commit().await.map_err(internal)?;
+    Ok(parents.len())
+}
+
 /// Recomputes a goal's stored progress from its key results (or its aligned goals when it
 /// rolls up), then walks up the alignment chain while parents roll up.
 pub async fn recompute(tx: &mut Tx<'_>, goal: GoalId) -> AppResult<()> {
@@ -309,13 +328,14 @@ pub async fn recompute(tx: &mut Tx<'_>, goal: GoalId) -> AppResult<()> {
         if steps > 64 {
             break;
         }
-        let Some((mode, parent)) = sqlx::query_as::<_, (String, Option<i64>)>(
-            "SELECT progress_mode, parent_id FROM goals WHERE id = $1",
-        )
-        .bind(id)
-        .fetch_optional(&mut **tx)
-        .await
-        .map_err(internal)?
+        let Some((mode, parent, visibility, owner)) =
+            sqlx::query_as::<_, (String, Option<i64>, String, i64)>(
+                "SELECT progress_mode, parent_id, visibility, owner_id FROM goals WHERE id = $1",
+            )
+            .bind(id)
+            .fetch_optional(&mut **tx)
+            .await
+            .map_err(internal)?
         else {
             break;
         };
@@ -332,13 +352,22 @@ pub async fn recompute(tx: &mut Tx<'_>, goal: GoalId) -> AppResult<()> {
             .map(|(w, s, t, c)| (w, keel_core::goals::key_result_progress(s, t, c)))
             .collect();
         let children: Vec<(i64, f64)> = if mode == ProgressMode::RolledUp {
-            sqlx::query_as(
-                "SELECT weight, progress FROM goals WHERE parent_id = $1 AND status <> 'cancelled'",
+            let visibility = Visibility::parse(&visibility).unwrap_or(Visibility::Private);
+            let rows: Vec<(i64, f64, String, i64)> = sqlx::query_as(
+                "SELECT weight, progress, visibility, owner_id FROM goals
+                 WHERE parent_id = $1 AND status <> 'cancelled'",
             )
             .bind(id)
             .fetch_all(&mut **tx)
             .await
-            .map_err(internal)?
+            .map_err(internal)?;
+            rows.into_iter()
+                .filter(|(_, _, child, child_owner)| {
+                    let child = Visibility::parse(child).unwrap_or(Visibility::Private);
+                    counts_towards_parent(child, visibility, *child_owner == owner)
+                })
+                .map(|(weight, progress, _, _)| (weight, progress))
+                .collect()
         } else {
             Vec::new()
         };

@@ -116,6 +116,11 @@ impl TestDb {
     }
 
     pub fn app(&self, demo: bool) -> Router {
+        self.app_with(demo, |_| {})
+    }
+
+    /// The router with settings changed by `change` (the defaults are `app`'s).
+    pub fn app_with(&self, demo: bool, change: impl FnOnce(&mut Settings)) -> Router {
         // Building the router generates Leptos's route list, which sets a process-wide flag that
         // parks any resource first polled meanwhile, forever (leptos issue #4773). Tests run on
         // parallel threads, so no request may be in flight while a router is built.
@@ -125,7 +130,7 @@ impl TestDb {
                 Err(_) => std::thread::sleep(std::time::Duration::from_millis(2)),
             }
         };
-        let settings = Settings {
+        let mut settings = Settings {
             database_url: self.url.clone(),
             addr: "127.0.0.1:3000".parse().unwrap(),
             secure_cookies: false,
@@ -133,7 +138,9 @@ impl TestDb {
             demo_employees: SMALL_COMPANY,
             stale_days: keel_core::goals::DEFAULT_STALE_DAYS,
             site_root: "target/site".into(),
+            sign_in_capacity: app::auth::password::DEFAULT_SIGN_IN_CAPACITY,
         };
+        change(&mut settings);
         router(app_state(&settings, self.pool.clone()))
     }
 
@@ -228,6 +235,24 @@ pub async fn call(
         request = request.header(header::COOKIE, cookie);
     }
     send(app, request.body(Body::from(form_body(fields))).unwrap()).await
+}
+
+/// Signs in from the client address `ip`, as a browser there would (no session, form-encoded).
+pub async fn login_from(app: &Router, ip: &str, email: &str, password: &str) -> Reply {
+    let address: std::net::SocketAddr = format!("{ip}:40000").parse().expect("an IPv4 address");
+    let mut request = Request::post("/api/login")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(header::ACCEPT, "application/json")
+        .header(header::HOST, "127.0.0.1:3000")
+        .body(Body::from(form_body(&[
+            ("email", email),
+            ("password", password),
+        ])))
+        .unwrap();
+    request
+        .extensions_mut()
+        .insert(axum::extract::ConnectInfo(address));
+    send(app, request).await
 }
 
 pub async fn get(app: &Router, path: &str, cookie: Option<&str>) -> Reply {

@@ -1,0 +1,4 @@
+-- Nothing changes on SQLite: its tally triggers (0004) stay per row, since SQLite updates a
+-- row in place. On PostgreSQL this migration makes them per statement (see
+-- migrations/postgres/0005_review_tallies_per_statement.sql). The file keeps the two
+-- backends' migration numbers in step.

@@ -1,0 +1,4 @@
+-- From this version a rolled-up goal's progress counts only the aligned goals that all its
+-- readers may see (`keel_core::goals::counts_towards_parent`): a private goal no longer moves a
+-- public parent. The schema does not change; `store::migrate` recomputes, once, every rolled-up
+-- goal that has a private goal aligned to it in a database that had goals before this version.
