@@ -19,7 +19,12 @@ fn is_public_asset(path: &str) -> bool {
     path.starts_with("/pkg/")
         || matches!(
             path,
-            "/favicon.svg" | "/favicon.ico" | "/manifest.json" | "/robots.txt"
+            "/favicon.svg"
+                | "/favicon.ico"
+                | "/manifest.json"
+                | "/robots.txt"
+                | "/healthz"
+                | "/readyz"
         )
 }
 

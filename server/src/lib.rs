@@ -162,6 +162,32 @@ async fn export_ratings(
     }
 }
 
+/// `/healthz`: the process is up and answering.
+async fn healthz() -> &'static str {
+    "ok"
+}
+
+/// `/readyz`: the database answers and its schema is this build's (every migration applied),
+/// so a load balancer may send traffic here. 503 with the reason otherwise.
+async fn readyz(
+    axum::extract::State(state): axum::extract::State<AppState>,
+) -> (http::StatusCode, &'static str) {
+    match store::schema_is_current(&state.pool).await {
+        Ok(true) => (http::StatusCode::OK, "ready"),
+        Ok(false) => (
+            http::StatusCode::SERVICE_UNAVAILABLE,
+            "the database schema is not this build's: run `server migrate`",
+        ),
+        Err(error) => {
+            tracing::warn!(%error, "readiness check: the database does not answer");
+            (
+                http::StatusCode::SERVICE_UNAVAILABLE,
+                "the database does not answer",
+            )
+        }
+    }
+}
+
 /// Server functions may receive at most this much.
 pub const BODY_LIMIT: usize = 256 * 1024;
 
@@ -184,6 +210,8 @@ pub fn router(state: AppState) -> Router {
         );
     Router::new()
         .nest_service("/pkg", pkg)
+        .route("/healthz", axum::routing::get(healthz))
+        .route("/readyz", axum::routing::get(readyz))
         .route(
             "/reviews/cycles/{id}/export.csv",
             axum::routing::get(export_ratings),

@@ -155,7 +155,7 @@ async fn serve(settings: Settings, pool: store::Pool) -> Result<(), String> {
     if settings.demo && empty {
         seed_demo(&settings, &pool, settings.demo_employees, 2026).await?;
     }
-    let state = app_state(&settings, pool);
+    let state = app_state(&settings, pool.clone());
     let app = router(state);
     // TCP_NODELAY: without it, a response written in two parts waits for the client's delayed
     // ACK (about 40 ms on Linux) before its second part goes out.
@@ -170,14 +170,36 @@ async fn serve(settings: Settings, pool: store::Pool) -> Result<(), String> {
     if settings.demo {
         print_demo_logins();
     }
-    axum::serve(
+    // On SIGTERM or Ctrl-C: stop accepting, let requests in flight finish (for at most
+    // SHUTDOWN_GRACE), then close the database pool so SQLite checkpoints its WAL.
+    let (stopping, mut stop_requested) = tokio::sync::watch::channel(false);
+    let serving = axum::serve(
         listener,
         app.into_make_service_with_connect_info::<SocketAddr>(),
     )
-    .with_graceful_shutdown(shutdown_signal())
-    .await
-    .map_err(|e| e.to_string())
+    .with_graceful_shutdown(async move {
+        shutdown_signal().await;
+        println!("Stopping: finishing the requests in flight.");
+        let _ = stopping.send(true);
+    });
+    let deadline = async move {
+        let _ = stop_requested.wait_for(|stop| *stop).await;
+        tokio::time::sleep(SHUTDOWN_GRACE).await;
+    };
+    tokio::select! {
+        served = serving => served.map_err(|e| e.to_string())?,
+        () = deadline => eprintln!(
+            "Requests still in flight after {} s were cut off.",
+            SHUTDOWN_GRACE.as_secs()
+        ),
+    }
+    pool.close().await;
+    println!("Keel stopped.");
+    Ok(())
 }
+
+/// How long requests in flight may take to finish once the server is told to stop.
+const SHUTDOWN_GRACE: std::time::Duration = std::time::Duration::from_secs(20);
 
 async fn shutdown_signal() {
     let ctrl_c = async {

@@ -96,6 +96,22 @@ fn sqlite_path(url: &str) -> Option<String> {
     (!path.is_empty() && path != ":memory:").then(|| path.to_string())
 }
 
+/// Whether the database answers and has every migration this build knows applied (the
+/// readiness check). `Err` when it cannot be reached.
+pub async fn schema_is_current(pool: &Pool) -> Result<bool, sqlx::Error> {
+    let migrator = if is_sqlite(pool) {
+        &SQLITE_MIGRATIONS
+    } else {
+        &POSTGRES_MIGRATIONS
+    };
+    let latest = migrator.iter().map(|m| m.version).max().unwrap_or(0);
+    let applied: Option<i64> =
+        sqlx::query_scalar("SELECT MAX(version) FROM _sqlx_migrations WHERE success = TRUE")
+            .fetch_one(pool)
+            .await?;
+    Ok(applied == Some(latest))
+}
+
 /// The migration from which rolled-up progress counts only goals every reader of the parent
 /// may see. A database that had goals before it has its roll-ups recomputed once.
 const ROLLUPS_COUNT_VISIBLE_GOALS: i64 = 6;

@@ -5,6 +5,7 @@
 
 mod common;
 mod goals;
+mod operations;
 mod people;
 mod regressions;
 mod reviews;
