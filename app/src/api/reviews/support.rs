@@ -99,7 +99,6 @@ pub async fn check_scale(pool: &Pool, id: Option<i64>, field: &str) -> AppResult
     }
 }
 
-/// How the viewer stands to a reviewee: themselves, somewhere above them, HR.
 /// How `user` stands to the reviewee of `p` (see `policy::ReviewStanding`).
 pub async fn standing(
     pool: &Pool,

@@ -42,6 +42,18 @@ pub async fn create_rating_scale(name: String, points: String) -> AppResult<()> 
     Ok(())
 }
 
+/// A template's name as HR typed it, checked (required, at most 120 characters).
+#[cfg(feature = "ssr")]
+fn template_name(name: &str) -> AppResult<String> {
+    keel_core::text::required(
+        "name",
+        name,
+        120,
+        "Give the template a name (up to 120 characters).",
+    )
+    .map_err(Into::into)
+}
+
 /// HR starts a template and opens the builder.
 #[server(prefix = "/api", endpoint = "create_review_template")]
 pub async fn create_review_template(name: String, scale_id: String) -> AppResult<()> {
@@ -49,12 +61,7 @@ pub async fn create_review_template(name: String, scale_id: String) -> AppResult
     use crate::error::AppError;
     let user = support::hr()?;
     let pool = &state().pool;
-    let name = keel_core::text::required(
-        "name",
-        &name,
-        120,
-        "Give the template a name (up to 120 characters).",
-    )?;
+    let name = template_name(&name)?;
     let scales = crate::store::reviews::scales(pool).await?;
     let scale = scale_id
         .trim()
@@ -111,12 +118,7 @@ pub async fn template_settings(
     use crate::error::AppError;
     let user = support::hr()?;
     let pool = &crate::auth::state().pool;
-    let name = keel_core::text::required(
-        "name",
-        &name,
-        120,
-        "Give the template a name (up to 120 characters).",
-    )?;
+    let name = template_name(&name)?;
     let total = match weights_total.trim() {
         "" => None,
         t => Some(t.parse::<u32>().map_err(|_| {

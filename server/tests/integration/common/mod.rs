@@ -227,6 +227,11 @@ pub async fn call(
     cookie: Option<&str>,
     fields: &[(&str, &str)],
 ) -> Reply {
+    send(app, form_request(path, cookie, fields)).await
+}
+
+/// A server-function call as the browser's wasm sends it.
+fn form_request(path: &str, cookie: Option<&str>, fields: &[(&str, &str)]) -> Request<Body> {
     let mut request = Request::post(path)
         .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
         .header(header::ACCEPT, "application/json")
@@ -234,21 +239,17 @@ pub async fn call(
     if let Some(cookie) = cookie {
         request = request.header(header::COOKIE, cookie);
     }
-    send(app, request.body(Body::from(form_body(fields))).unwrap()).await
+    request.body(Body::from(form_body(fields))).unwrap()
 }
 
 /// Signs in from the client address `ip`, as a browser there would (no session, form-encoded).
 pub async fn login_from(app: &Router, ip: &str, email: &str, password: &str) -> Reply {
     let address: std::net::SocketAddr = format!("{ip}:40000").parse().expect("an IPv4 address");
-    let mut request = Request::post("/api/login")
-        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-        .header(header::ACCEPT, "application/json")
-        .header(header::HOST, "127.0.0.1:3000")
-        .body(Body::from(form_body(&[
-            ("email", email),
-            ("password", password),
-        ])))
-        .unwrap();
+    let mut request = form_request(
+        "/api/login",
+        None,
+        &[("email", email), ("password", password)],
+    );
     request
         .extensions_mut()
         .insert(axum::extract::ConnectInfo(address));
