@@ -45,6 +45,8 @@ export default defineConfig({
       KEEL_DEMO: '1',
       DATABASE_URL: process.env.E2E_DATABASE_URL ?? 'sqlite://data/e2e.db',
       KEEL_SITE_ROOT: 'target/site',
+      // One line per request would bury the test report.
+      KEEL_LOG: 'info,sqlx=warn,keel::request=warn',
     },
   },
 });

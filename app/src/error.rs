@@ -93,6 +93,13 @@ impl FromServerFnError for AppError {
             ServerFnErrorErr::MissingArg(_) => {
                 AppError::Invalid(vec![FieldError::new("form", "The form was incomplete.")])
             }
+            // On the server these mean the request's body could not be read as a form (not
+            // UTF-8, say): the caller's mistake. In the browser they are the network's.
+            #[cfg(feature = "ssr")]
+            ServerFnErrorErr::Deserialization(_) | ServerFnErrorErr::Request(_) => {
+                AppError::Invalid(vec![FieldError::new("form", "The form could not be read.")])
+            }
+            #[cfg(not(feature = "ssr"))]
             ServerFnErrorErr::Request(e) => AppError::Transport(e),
             other => AppError::Transport(other.to_string()),
         }

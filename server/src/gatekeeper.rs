@@ -1,6 +1,7 @@
 //! The middleware every request passes: refuses cross-site writes (403), resolves the session
 //! cookie to a user, sends signed-out visitors to the login page, and refuses server-function
-//! calls without a session (401) before their arguments are even read.
+//! calls without a session (401) before their arguments are even read. On the way out it marks
+//! everything but the static files `no-store` and, over HTTPS, adds HSTS.
 
 use app::auth::session::{hash_token, token_from_cookie_header};
 use app::auth::{ClientIp, PresentedSession};
@@ -12,7 +13,18 @@ use axum::extract::{ConnectInfo, State};
 use axum::http::{header, Method, Request, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
+use http::HeaderValue;
 use std::net::SocketAddr;
+use std::sync::Arc;
+
+use crate::edge::Edge;
+
+/// What the gatekeeper needs: the app's state and the network in front of it.
+#[derive(Clone)]
+pub struct Gate {
+    pub app: AppState,
+    pub edge: Arc<Edge>,
+}
 
 /// Files anyone may fetch without signing in (the login page needs them).
 fn is_public_asset(path: &str) -> bool {
@@ -29,8 +41,9 @@ fn is_public_asset(path: &str) -> bool {
 }
 
 /// Whether a state-changing request comes from another site: the browser says so in
-/// Sec-Fetch-Site, or its Origin names a different host than the one it is talking to.
-pub fn is_cross_site(request: &Request<Body>) -> bool {
+/// Sec-Fetch-Site, or its Origin is not Keel's: the public URL's when KEEL_PUBLIC_URL is set
+/// (a proxy may rewrite Host), else the host the browser is talking to.
+pub fn is_cross_site(request: &Request<Body>, public_origin: Option<&str>) -> bool {
     let headers = request.headers();
     if let Some(site) = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) {
         if site == "cross-site" {
@@ -40,6 +53,9 @@ pub fn is_cross_site(request: &Request<Body>) -> bool {
     let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) else {
         return false;
     };
+    if let Some(public_origin) = public_origin {
+        return !origin.eq_ignore_ascii_case(public_origin);
+    }
     let host = headers
         .get(header::HOST)
         .and_then(|v| v.to_str().ok())
@@ -78,16 +94,41 @@ async fn with_error_status(response: Response) -> Response {
     Response::from_parts(parts, Body::from(bytes))
 }
 
-pub async fn gatekeeper(
-    State(state): State<AppState>,
-    mut request: Request<Body>,
-    next: Next,
-) -> Response {
+/// HSTS for a year, sent only when Keel is served over HTTPS (KEEL_PUBLIC_URL says so).
+const HSTS: HeaderValue = HeaderValue::from_static("max-age=31536000");
+
+/// Reads a server function's arguments in full before it runs, so that a body past the limit
+/// is refused as too large (413) whether or not it announced its length: read by server_fn,
+/// an unannounced (chunked) body past the limit failed as a server error.
+async fn read_whole_body(request: Request<Body>) -> Result<Request<Body>, Response> {
+    let (parts, body) = request.into_parts();
+    match axum::body::to_bytes(body, crate::BODY_LIMIT).await {
+        Ok(bytes) => Ok(Request::from_parts(parts, Body::from(bytes))),
+        Err(_) => Err((StatusCode::PAYLOAD_TOO_LARGE, "The request is too large.").into_response()),
+    }
+}
+
+pub async fn gatekeeper(State(gate): State<Gate>, request: Request<Body>, next: Next) -> Response {
+    let public_asset = is_public_asset(request.uri().path());
+    let mut response = admit(&gate, request, next).await;
+    let headers = response.headers_mut();
+    if !public_asset {
+        // Pages and server-function replies carry someone's data: no cache may keep them.
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    if gate.edge.is_https() {
+        headers.insert(header::STRICT_TRANSPORT_SECURITY, HSTS);
+    }
+    response
+}
+
+async fn admit(gate: &Gate, mut request: Request<Body>, next: Next) -> Response {
+    let state = &gate.app;
     let writes = !matches!(
         *request.method(),
         Method::GET | Method::HEAD | Method::OPTIONS
     );
-    if writes && is_cross_site(&request) {
+    if writes && is_cross_site(&request, gate.edge.public_origin.as_deref()) {
         return (
             StatusCode::FORBIDDEN,
             "Cross-site requests are not accepted.",
@@ -98,11 +139,16 @@ pub async fn gatekeeper(
     if is_public_asset(&path) {
         return next.run(request).await;
     }
-    let ip = request
-        .extensions()
-        .get::<ConnectInfo<SocketAddr>>()
-        .map(|c| c.0.ip().to_string())
-        .unwrap_or_else(|| "unknown".into());
+    let ip = match request.extensions().get::<ConnectInfo<SocketAddr>>() {
+        Some(peer) => {
+            let forwarded_for = request
+                .headers()
+                .get("x-forwarded-for")
+                .and_then(|v| v.to_str().ok());
+            gate.edge.client_ip(peer.0.ip(), forwarded_for).to_string()
+        }
+        None => "unknown".into(),
+    };
     request.extensions_mut().insert(ClientIp(ip));
 
     let token_hash = request
@@ -131,6 +177,10 @@ pub async fn gatekeeper(
         if !signed_in && !app::api::PUBLIC_ENDPOINTS.contains(&path.as_str()) {
             return error_response(AppError::Unauthorized);
         }
+        let request = match read_whole_body(request).await {
+            Ok(request) => request,
+            Err(too_large) => return too_large,
+        };
         return with_error_status(next.run(request).await).await;
     } else if path == "/login" {
         if signed_in && request.method() == Method::GET {

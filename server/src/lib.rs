@@ -1,12 +1,15 @@
 //! The Keel server: configuration, the router and the middleware in front of it. Thin by
 //! design: pages and server functions live in the `app` crate.
 
+pub mod edge;
 pub mod gatekeeper;
+pub mod request_log;
 
 use app::state::{AppState, Config};
 use app::store::{self, Backend, Pool};
 use app::ui::{shell, App};
 use axum::Router;
+use edge::Edge;
 use leptos::config::LeptosOptions;
 use leptos::prelude::provide_context;
 use leptos_axum::{generate_route_list, LeptosRoutes};
@@ -23,7 +26,10 @@ use tower_http::set_header::SetResponseHeaderLayer;
 pub struct Settings {
     pub database_url: String,
     pub addr: SocketAddr,
+    /// Mark the session cookie Secure: KEEL_SECURE_COOKIES=1, or a public URL on https.
     pub secure_cookies: bool,
+    /// The public URL and trusted proxies (KEEL_PUBLIC_URL, KEEL_TRUSTED_PROXIES).
+    pub edge: Edge,
     pub demo: bool,
     pub demo_employees: usize,
     pub stale_days: i64,
@@ -77,11 +83,21 @@ impl Settings {
                 })?,
             Err(_) => keel_core::goals::DEFAULT_STALE_DAYS,
         };
+        let edge = Edge {
+            public_origin: match std::env::var("KEEL_PUBLIC_URL") {
+                Ok(url) if !url.trim().is_empty() => Some(edge::parse_public_url(&url)?),
+                _ => None,
+            },
+            trusted_proxies: edge::parse_trusted_proxies(
+                &std::env::var("KEEL_TRUSTED_PROXIES").unwrap_or_default(),
+            )?,
+        };
         Ok(Settings {
             database_url,
             stale_days,
             addr,
             secure_cookies: flag("KEEL_SECURE_COOKIES"),
+            edge,
             demo: flag("KEEL_DEMO"),
             demo_employees,
             site_root: std::env::var("KEEL_SITE_ROOT").unwrap_or_else(|_| "target/site".into()),
@@ -118,7 +134,7 @@ pub fn app_state(settings: &Settings, pool: Pool) -> AppState {
         leptos_options: leptos_options(&settings.site_root, settings.addr),
         pool,
         config: Arc::new(Config {
-            secure_cookies: settings.secure_cookies,
+            secure_cookies: settings.secure_cookies || settings.edge.is_https(),
             demo: settings.demo,
             stale_days: settings.stale_days,
         }),
@@ -192,7 +208,7 @@ async fn readyz(
 pub const BODY_LIMIT: usize = 256 * 1024;
 
 /// The whole application: pages, server functions and static files, behind the gatekeeper.
-pub fn router(state: AppState) -> Router {
+pub fn router(state: AppState, edge: Edge) -> Router {
     let routes = generate_route_list(App);
     let options = state.leptos_options.clone();
     let pool = state.pool.clone();
@@ -224,10 +240,14 @@ pub fn router(state: AppState) -> Router {
         )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(axum::middleware::from_fn_with_state(
-            state.clone(),
+            gatekeeper::Gate {
+                app: state.clone(),
+                edge: Arc::new(edge),
+            },
             gatekeeper::gatekeeper,
         ))
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
+        .layer(axum::middleware::from_fn(request_log::log_request))
         .layer(CompressionLayer::new())
         .layer(SetResponseHeaderLayer::if_not_present(
             http::header::X_CONTENT_TYPE_OPTIONS,

@@ -1,9 +1,11 @@
 //! The `server` binary: serve Keel (the default), or run one maintenance command.
 
 use app::demo::org::{self as demo_org, DEMO_PASSWORD};
-use app::store::{self, accounts::PasswordHash};
+use app::store::backup::ServingLock;
+use app::store::{self, accounts::PasswordHash, Backend};
 use axum::serve::{Listener, ListenerExt};
 use clap::{Parser, Subcommand};
+use server::request_log::LogFormat;
 use server::{app_state, open_database, router, Settings};
 use std::net::SocketAddr;
 use std::time::Instant;
@@ -35,6 +37,12 @@ enum Command {
         #[arg(long, default_value_t = 2026)]
         seed: u64,
     },
+    /// Write a consistent copy of the SQLite database to FILE, while the server keeps serving.
+    /// (PostgreSQL: use pg_dump.)
+    Backup { file: std::path::PathBuf },
+    /// Replace the SQLite database with the backup FILE (checked first; the server must be
+    /// stopped; the database replaced is kept beside it).
+    Restore { file: std::path::PathBuf },
     /// Give an account the administrator role (adding the person if needed) and set a password.
     CreateAdmin {
         #[arg(long)]
@@ -48,13 +56,25 @@ enum Command {
 #[tokio::main]
 async fn main() {
     let cli = Cli::parse();
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("KEEL_LOG")
-                .or_else(|_| tracing_subscriber::EnvFilter::try_from_default_env())
-                .unwrap_or_else(|_| "info,sqlx=warn".into()),
-        )
-        .init();
+    let format = match LogFormat::from_env() {
+        Ok(format) => format,
+        Err(message) => {
+            eprintln!("error: {message}");
+            std::process::exit(1);
+        }
+    };
+    let filter = tracing_subscriber::EnvFilter::try_from_env("KEEL_LOG")
+        .or_else(|_| tracing_subscriber::EnvFilter::try_from_default_env())
+        .unwrap_or_else(|_| "info,sqlx=warn".into());
+    let logs = tracing_subscriber::fmt().with_env_filter(filter);
+    match format {
+        LogFormat::Text => logs.init(),
+        LogFormat::Json => logs
+            .json()
+            .with_current_span(true)
+            .with_span_list(false)
+            .init(),
+    }
     if let Err(message) = run(cli).await {
         eprintln!("error: {message}");
         std::process::exit(1);
@@ -63,8 +83,21 @@ async fn main() {
 
 async fn run(cli: Cli) -> Result<(), String> {
     let settings = Settings::from_env()?;
+    let command = cli.command.unwrap_or(Command::Serve);
+    // Backup and restore leave the schema as they find it (restore's target migrates when served).
+    match &command {
+        Command::Backup { file } => return backup(&settings, file).await,
+        Command::Restore { file } => return restore(&settings, file).await,
+        _ => {}
+    }
+    // Held while serving, so that a restore cannot replace the file under a running server.
+    let _serving = match (&command, settings.backend()) {
+        (Command::Serve, Backend::Sqlite) => Some(ServingLock::serving(&settings.database_url)?),
+        _ => None,
+    };
     let pool = open_database(&settings.database_url).await?;
-    match cli.command.unwrap_or(Command::Serve) {
+    match command {
+        Command::Backup { .. } | Command::Restore { .. } => Ok(()),
         Command::Migrate => {
             println!("Database is up to date: {}", settings.database_url);
             Ok(())
@@ -101,6 +134,37 @@ async fn run(cli: Cli) -> Result<(), String> {
         }
         Command::Serve => serve(settings, pool).await,
     }
+}
+
+async fn backup(settings: &Settings, file: &std::path::Path) -> Result<(), String> {
+    let started = Instant::now();
+    let checked = store::backup::backup(&settings.database_url, file).await?;
+    println!(
+        "Backed up {} people (schema {}) to {} in {:.1} s; integrity ok.",
+        checked.people,
+        checked.schema_version,
+        file.display(),
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
+
+async fn restore(settings: &Settings, file: &std::path::Path) -> Result<(), String> {
+    let _no_server = ServingLock::restoring(&settings.database_url)?;
+    let (checked, replaced) = store::backup::restore(file, &settings.database_url).await?;
+    println!(
+        "Restored {} people (schema {}) from {}; integrity ok.",
+        checked.people,
+        checked.schema_version,
+        file.display()
+    );
+    if let Some(replaced) = replaced {
+        println!(
+            "The database it replaced is kept at {}.",
+            replaced.display()
+        );
+    }
+    Ok(())
 }
 
 fn random_password() -> String {
@@ -156,7 +220,7 @@ async fn serve(settings: Settings, pool: store::Pool) -> Result<(), String> {
         seed_demo(&settings, &pool, settings.demo_employees, 2026).await?;
     }
     let state = app_state(&settings, pool.clone());
-    let app = router(state);
+    let app = router(state, settings.edge.clone());
     // TCP_NODELAY: without it, a response written in two parts waits for the client's delayed
     // ACK (about 40 ms on Linux) before its second part goes out.
     let listener = tokio::net::TcpListener::bind(settings.addr)

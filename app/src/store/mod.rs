@@ -4,6 +4,7 @@
 
 pub mod accounts;
 pub mod audit;
+pub mod backup;
 pub mod departments;
 pub mod goals;
 pub mod notifications;

@@ -14,6 +14,8 @@ use leptos_router::{path, SsrMode};
 
 /// The full HTML document the server sends.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    send_content_security_policy();
     view! {
         <!DOCTYPE html>
         <html lang="en">
@@ -31,6 +33,34 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <App/>
             </body>
         </html>
+    }
+}
+
+/// The Content-Security-Policy of every page: scripts only from Keel's own files and the inline
+/// hydration scripts that carry this response's nonce (Leptos adds it to each), wasm allowed to
+/// compile, nothing framed, no plugins, forms and fetches only to Keel. Style attributes stay
+/// allowed (progress bars set their width); style sheets come only from Keel.
+#[cfg(feature = "ssr")]
+fn content_security_policy(nonce: &str) -> String {
+    format!(
+        "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; \
+         style-src 'self'; style-src-attr 'unsafe-inline'; img-src 'self' data:; \
+         connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; \
+         form-action 'self'; frame-ancestors 'none'"
+    )
+}
+
+#[cfg(feature = "ssr")]
+fn send_content_security_policy() {
+    use axum::http::{header, HeaderValue};
+    let (Some(nonce), Some(response)) = (
+        leptos::nonce::use_nonce(),
+        use_context::<leptos_axum::ResponseOptions>(),
+    ) else {
+        return;
+    };
+    if let Ok(policy) = HeaderValue::from_str(&content_security_policy(&nonce)) {
+        response.insert_header(header::CONTENT_SECURITY_POLICY, policy);
     }
 }
 

@@ -4,9 +4,13 @@
 //! is linked once instead of once per file.
 
 mod common;
+mod crash;
+mod edge;
+mod fuzz;
 mod goals;
 mod operations;
 mod people;
+mod processes;
 mod regressions;
 mod reviews;
 mod schema;

@@ -36,3 +36,182 @@ async fn health_and_readiness_answer_without_a_session_and_readiness_checks_the_
         db.cleanup().await;
     }
 }
+
+async fn titles_in(url: &str) -> Vec<String> {
+    let pool = app::store::connect(url, 1).await.expect("opens");
+    let titles = sqlx::query_scalar("SELECT title FROM goals WHERE title LIKE 'Load %'")
+        .fetch_all(&pool)
+        .await
+        .expect("goals");
+    pool.close().await;
+    titles
+}
+
+/// Issue 11, item 7: `server backup` while a server takes writes, `server restore` into a fresh
+/// directory; every write acknowledged before the backup began is in the restored database,
+/// whose integrity check passes. Restore refuses a running server's database, a damaged file and
+/// a file from a newer Keel, and changes nothing when it refuses.
+#[tokio::test]
+async fn backup_under_write_load_restores_every_acknowledged_write() {
+    use crate::common::process::{run_command, ServerProcess};
+    let db = TestDb::sqlite().await;
+    let server = ServerProcess::start(&db.url, &[]).await;
+    let cookie = server
+        .login(&demo_email("employee"), app::demo::org::DEMO_PASSWORD)
+        .await;
+    let acknowledged = std::sync::Arc::new(std::sync::Mutex::new(Vec::<String>::new()));
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let writer = {
+        let (acknowledged, stop, base) = (acknowledged.clone(), stop.clone(), server.base.clone());
+        let cookie = cookie.clone();
+        tokio::spawn(async move {
+            let client = reqwest::Client::new();
+            let mut i = 0;
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                let title = format!("Load {i}");
+                let reply = crate::common::process::post_load_goal(&client, &base, &cookie, &title)
+                    .await
+                    .expect("the server answers");
+                assert_eq!(
+                    reply.status(),
+                    200,
+                    "{}",
+                    reply.text().await.unwrap_or_default()
+                );
+                acknowledged.lock().unwrap().push(title);
+                i += 1;
+            }
+        })
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("keel-backup.db");
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    let before_backup = acknowledged.lock().unwrap().clone();
+    let file_text = file.to_str().unwrap().to_string();
+    let db_url = db.url.clone();
+    let (ok, said) =
+        tokio::task::spawn_blocking(move || run_command(&db_url, &["backup", &file_text]))
+            .await
+            .unwrap();
+    assert!(ok, "{said}");
+    assert!(said.contains("integrity ok"), "{said}");
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    writer.await.expect("every write was acknowledged");
+    assert!(
+        before_backup.len() >= 3,
+        "the load wrote too little: {before_backup:?}"
+    );
+    let file_text = file.to_str().unwrap();
+
+    // The backup file is not overwritten by a second backup.
+    let (ok, said) = run_command(&db.url, &["backup", file_text]);
+    assert!(!ok && said.contains("already exists"), "{said}");
+
+    // Not over a running server's database.
+    let (ok, said) = run_command(&db.url, &["restore", file_text]);
+    assert!(!ok && said.contains("stop it before restoring"), "{said}");
+    let live_titles = titles_in(&db.url).await;
+    assert_eq!(live_titles.len(), acknowledged.lock().unwrap().len());
+
+    // Into a fresh directory: every write acknowledged before the backup began is there.
+    let fresh = tempfile::tempdir().unwrap();
+    let restored_url = format!("sqlite://{}/data/keel.db", fresh.path().display());
+    let (ok, said) = run_command(&restored_url, &["restore", file_text]);
+    assert!(ok, "{said}");
+    let restored = titles_in(&restored_url).await;
+    for title in &before_backup {
+        assert!(restored.contains(title), "{title} is missing after restore");
+    }
+    let pool = app::store::connect(&restored_url, 1).await.unwrap();
+    let integrity: String = sqlx::query_scalar("PRAGMA integrity_check")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(integrity, "ok");
+    pool.close().await;
+    // The restored database serves: the employee signs in there.
+    let restored_server = ServerProcess::start(&restored_url, &[]).await;
+    restored_server
+        .login(&demo_email("employee"), app::demo::org::DEMO_PASSWORD)
+        .await;
+    restored_server.stop();
+
+    // A damaged file and a newer Keel's file are refused, and the database stays as it was.
+    let damaged = dir.path().join("damaged.db");
+    std::fs::write(&damaged, b"SQLite format 3\0 but not really a database").unwrap();
+    let (ok, said) = run_command(&restored_url, &["restore", damaged.to_str().unwrap()]);
+    assert!(!ok, "{said}");
+    let newer = dir.path().join("newer.db");
+    std::fs::copy(&file, &newer).unwrap();
+    let pool = app::store::connect(&format!("sqlite://{}", newer.display()), 1)
+        .await
+        .unwrap();
+    sqlx::query(
+        "INSERT INTO _sqlx_migrations (version, description, installed_on, success, checksum, execution_time) \
+         VALUES (9999, 'from the future', CURRENT_TIMESTAMP, TRUE, X'00', 0)",
+    )
+    .execute(&pool)
+    .await
+    .unwrap();
+    pool.close().await;
+    let (ok, said) = run_command(&restored_url, &["restore", newer.to_str().unwrap()]);
+    assert!(!ok && said.contains("newer Keel"), "{said}");
+    assert_eq!(titles_in(&restored_url).await, restored);
+    server.stop();
+    db.cleanup().await;
+}
+
+#[tokio::test]
+async fn on_postgresql_backup_points_to_pg_dump() {
+    let Some(db) = TestDb::postgres().await else {
+        return;
+    };
+    let (ok, said) =
+        crate::common::process::run_command(&db.url, &["backup", "/tmp/never-written.db"]);
+    assert!(!ok && said.contains("pg_dump"), "{said}");
+    db.cleanup().await;
+}
+
+/// Issue 11, item 7: with KEEL_LOG_FORMAT=json every request is one JSON log line carrying its
+/// correlation id, which the reply returns in X-Request-Id (a proxy's own id is kept).
+#[tokio::test]
+async fn json_request_logs_carry_the_correlation_id_the_reply_returns() {
+    use crate::common::process::ServerProcess;
+    let db = TestDb::sqlite().await;
+    let server = ServerProcess::start(&db.url, &[("KEEL_LOG_FORMAT", "json")]).await;
+    let from_proxy = server
+        .get(
+            "/healthz?secret=do-not-log",
+            &[("x-request-id", "proxy-id-42")],
+        )
+        .await;
+    assert_eq!(from_proxy.headers["x-request-id"], "proxy-id-42");
+    let ours = server
+        .get("/login", &[("x-request-id", "not a token!")])
+        .await;
+    let id = ours.headers["x-request-id"].to_str().unwrap().to_string();
+    assert_eq!(id.len(), 16, "{id}");
+    // The log lines arrive from the server's output threads.
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    let lines = server.output.lock().unwrap().clone();
+    let requests: Vec<serde_json::Value> = lines
+        .iter()
+        .filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok())
+        .filter(|line| line["fields"]["message"] == "request")
+        .collect();
+    let logged = |request_id: &str| {
+        requests
+            .iter()
+            .find(|line| line["span"]["request_id"] == request_id)
+            .unwrap_or_else(|| panic!("no log line for {request_id}: {lines:?}"))
+            .clone()
+    };
+    let health = logged("proxy-id-42");
+    assert_eq!(health["fields"]["path"], "/healthz");
+    assert_eq!(health["fields"]["status"], 200);
+    assert!(!lines.iter().any(|line| line.contains("do-not-log")));
+    assert_eq!(logged(&id)["fields"]["path"], "/login");
+    server.stop();
+    db.cleanup().await;
+}

@@ -1,11 +1,24 @@
-//! Pieces the review pages share: the section tabs, a time stamp, state badges, and the review
-//! document (named reviews, anonymous aggregates or why they are withheld) that the result page
-//! and the printout both show.
+//! Pieces the review pages share: the section tabs, the print button, a time stamp, state
+//! badges, and the review document (named reviews, anonymous aggregates or why they are
+//! withheld) that the result page and the printout both show.
 
 use crate::api::reviews::{AnonymousSection, NamedReview, ResultPage};
 use crate::ui::components::goal::format_day;
 use keel_core::reviews::{Aggregate, AnonymousView, AssignmentState, CycleState};
 use leptos::prelude::*;
+
+/// A button that opens the browser's print dialog (a handler, not an inline `onclick`, so the
+/// Content-Security-Policy can forbid inline scripts).
+#[component]
+pub fn PrintButton(#[prop(into)] class: String) -> impl IntoView {
+    let print = move |_| {
+        #[cfg(feature = "hydrate")]
+        if let Some(window) = web_sys::window() {
+            let _ = window.print();
+        }
+    };
+    view! { <button type="button" class=class on:click=print>"Print"</button> }
+}
 
 /// "28 Nov 2026, 14:05 UTC" for unix seconds.
 pub fn format_time(at: i64) -> String {

@@ -3,6 +3,8 @@
 //! driven in-process.
 #![allow(dead_code)]
 
+pub mod process;
+
 use app::demo::org::{self as demo_org, DemoOrg, DEMO_DOMAIN, DEMO_PASSWORD};
 use app::store::{self, Backend, Pool};
 use axum::body::Body;
@@ -134,6 +136,7 @@ impl TestDb {
             database_url: self.url.clone(),
             addr: "127.0.0.1:3000".parse().unwrap(),
             secure_cookies: false,
+            edge: Default::default(),
             demo,
             demo_employees: SMALL_COMPANY,
             stale_days: keel_core::goals::DEFAULT_STALE_DAYS,
@@ -141,7 +144,10 @@ impl TestDb {
             sign_in_capacity: app::auth::password::DEFAULT_SIGN_IN_CAPACITY,
         };
         change(&mut settings);
-        router(app_state(&settings, self.pool.clone()))
+        router(
+            app_state(&settings, self.pool.clone()),
+            settings.edge.clone(),
+        )
     }
 
     /// The database id of a generated person.
@@ -212,6 +218,25 @@ pub fn invalid_field(reply: &Reply) -> String {
         .to_string()
 }
 
+/// The fields of `create_goal` for an individual, public goal of the next quarter (period 3)
+/// with one milestone: what the tests that put a server under write load create, each with a
+/// unique title.
+pub fn load_goal(title: &str) -> Vec<(&str, &str)> {
+    vec![
+        ("goal[title]", title),
+        ("goal[description]", "Written under load"),
+        ("goal[level]", "individual"),
+        ("goal[period_id]", "3"),
+        ("goal[visibility]", "public"),
+        ("goal[weight]", "1"),
+        ("goal[progress_mode]", "manual"),
+        ("goal[parent_id]", ""),
+        ("key_results[0][title]", "Done"),
+        ("key_results[0][kind]", "milestone"),
+        ("key_results[0][weight]", "1"),
+    ]
+}
+
 pub fn form_body(fields: &[(&str, &str)]) -> String {
     fields
         .iter()
@@ -231,7 +256,7 @@ pub async fn call(
 }
 
 /// A server-function call as the browser's wasm sends it.
-fn form_request(path: &str, cookie: Option<&str>, fields: &[(&str, &str)]) -> Request<Body> {
+pub fn form_request(path: &str, cookie: Option<&str>, fields: &[(&str, &str)]) -> Request<Body> {
     let mut request = Request::post(path)
         .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
         .header(header::ACCEPT, "application/json")
@@ -244,7 +269,19 @@ fn form_request(path: &str, cookie: Option<&str>, fields: &[(&str, &str)]) -> Re
 
 /// Signs in from the client address `ip`, as a browser there would (no session, form-encoded).
 pub async fn login_from(app: &Router, ip: &str, email: &str, password: &str) -> Reply {
-    let address: std::net::SocketAddr = format!("{ip}:40000").parse().expect("an IPv4 address");
+    login_through(app, ip, None, email, password).await
+}
+
+/// Signs in over a connection from `peer` that forwards for the addresses in `forwarded_for`
+/// (an X-Forwarded-For header, as a reverse proxy sends).
+pub async fn login_through(
+    app: &Router,
+    peer: &str,
+    forwarded_for: Option<&str>,
+    email: &str,
+    password: &str,
+) -> Reply {
+    let address: std::net::SocketAddr = format!("{peer}:40000").parse().expect("an IPv4 address");
     let mut request = form_request(
         "/api/login",
         None,
@@ -253,6 +290,11 @@ pub async fn login_from(app: &Router, ip: &str, email: &str, password: &str) -> 
     request
         .extensions_mut()
         .insert(axum::extract::ConnectInfo(address));
+    if let Some(chain) = forwarded_for {
+        request
+            .headers_mut()
+            .insert("x-forwarded-for", chain.parse().expect("a header value"));
+    }
     send(app, request).await
 }
 

@@ -5,7 +5,7 @@
 use crate::api::reviews::{get_review_printout, PRINT_LIMIT};
 use crate::error::AppError;
 use crate::ui::components::feedback::{error_fallback, EmptyState, Loading};
-use crate::ui::components::review::ReviewDocument;
+use crate::ui::components::review::{PrintButton, ReviewDocument};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -41,7 +41,7 @@ pub fn PrintReviewsPage() -> impl IntoView {
         <main class="print-doc">
             <div class="print-toolbar">
                 <a class="btn btn-quiet" href=back>"← Back to the cycle"</a>
-                <button type="button" class="btn btn-primary" onclick="window.print()">"Print"</button>
+                <PrintButton class="btn btn-primary"/>
             </div>
             <Suspense fallback=|| view! { <Loading label="Gathering reviews…"/> }>
                 <ErrorBoundary fallback=error_fallback>

@@ -6,7 +6,7 @@ use crate::api::reviews::{get_review_result, AcknowledgeReview, ResultPage, Sign
 use crate::error::AppError;
 use crate::ui::components::feedback::{error_fallback, Loading};
 use crate::ui::components::form::{field_error, form_error, last_error};
-use crate::ui::components::review::{format_time, ReviewDocument};
+use crate::ui::components::review::{format_time, PrintButton, ReviewDocument};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
@@ -74,7 +74,7 @@ fn Result(
                 })}
             </div>
             <div class="page-actions">
-                <button type="button" class="btn" onclick="window.print()">"Print"</button>
+                <PrintButton class="btn"/>
             </div>
         </header>
         <div class="card">
