@@ -557,6 +557,12 @@ fn history(
 /// Progress of rolled-up goals from the goals aligned to them that count towards them
 /// (`counts_towards_parent`), children before parents.
 fn roll_up(out: &mut DemoGoals) {
+    let approved: std::collections::HashSet<(usize, usize)> = out
+        .plans
+        .iter()
+        .filter(|plan| plan.state == PlanState::Approved)
+        .map(|plan| (plan.owner, plan.period))
+        .collect();
     let mut sums: Vec<Vec<(i64, f64)>> = vec![Vec::new(); out.goals.len()];
     for i in (0..out.goals.len()).rev() {
         let goal = &out.goals[i];
@@ -569,7 +575,14 @@ fn roll_up(out: &mut DemoGoals) {
         let goal = &out.goals[i];
         if let Some(parent) = goal.parent {
             let above = &out.goals[parent];
-            if counts_towards_parent(goal.visibility, above.visibility, goal.owner == above.owner) {
+            let agreed = goal.level != GoalLevel::Individual
+                || approved.contains(&(goal.owner, goal.period));
+            if counts_towards_parent(
+                goal.visibility,
+                above.visibility,
+                goal.owner == above.owner,
+                agreed,
+            ) {
                 sums[parent].push((goal.weight, progress));
             }
         }

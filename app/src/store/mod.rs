@@ -113,9 +113,10 @@ pub async fn schema_is_current(pool: &Pool) -> Result<bool, sqlx::Error> {
     Ok(applied == Some(latest))
 }
 
-/// The migration from which rolled-up progress counts only goals every reader of the parent
-/// may see. A database that had goals before it has its roll-ups recomputed once.
-const ROLLUPS_COUNT_VISIBLE_GOALS: i64 = 6;
+/// The migrations that changed what counts towards a rolled-up goal: from 6, only goals every
+/// reader of the parent may see; from 7, individual goals only once their goal-setting session
+/// is approved. A database that had goals before either has its roll-ups recomputed once.
+const ROLLUP_RULE_MIGRATIONS: [i64; 2] = [6, 7];
 
 /// Brings the schema up to date, then the data that a migration's new rule changes.
 pub async fn migrate(pool: &Pool, backend: Backend) -> Result<(), String> {
@@ -132,11 +133,17 @@ pub async fn migrate(pool: &Pool, backend: Backend) -> Result<(), String> {
         .run(pool)
         .await
         .map_err(|e| format!("migration failed: {e}"))?;
-    if !applied.is_empty() && !applied.contains(&ROLLUPS_COUNT_VISIBLE_GOALS) {
-        let parents = goals::recompute_rollups_over_private_goals(pool)
+    let rule_changed = ROLLUP_RULE_MIGRATIONS
+        .iter()
+        .any(|version| !applied.contains(version));
+    if !applied.is_empty() && rule_changed {
+        let parents = goals::recompute_rollups_over_private_or_individual_goals(pool)
             .await
             .map_err(|e| format!("recomputing goal roll-ups failed: {e}"))?;
-        tracing::info!(parents, "recomputed roll-ups over private goals");
+        tracing::info!(
+            parents,
+            "recomputed goal roll-ups under the new counting rules"
+        );
     }
     Ok(())
 }

@@ -254,6 +254,8 @@ async fn insert_goals(
                 Int(person(g.owner)),
                 Int(g.created_at),
                 Int(g.created_at),
+                MaybeInt(g.parent.map(|_| person(g.owner))),
+                MaybeInt(g.parent.map(|_| g.created_at)),
             ]
         })
         .collect();
@@ -279,6 +281,8 @@ async fn insert_goals(
             "created_by",
             "created_at",
             "updated_at",
+            "aligned_by",
+            "aligned_at",
         ],
         rows,
     )

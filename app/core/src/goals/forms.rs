@@ -89,18 +89,33 @@ pub struct GoalInput {
 pub const MAX_TITLE: usize = 200;
 pub const MAX_DESCRIPTION: usize = 4000;
 pub const MAX_KEY_RESULTS: usize = 10;
-pub const MAX_WEIGHT: i64 = 1000;
+/// A key result's weight within its goal.
+pub const MAX_KEY_RESULT_WEIGHT: i64 = 1000;
 
-fn parse_weight(text: &str) -> Result<i64, &'static str> {
+fn parse_key_result_weight(text: &str) -> Result<i64, &'static str> {
     let text = text.trim();
     if text.is_empty() {
         return Ok(1);
     }
     match text.parse::<i64>() {
         Ok(w) if w < 0 => Err("Weight cannot be negative."),
-        Ok(w) if w > MAX_WEIGHT => Err("Use a weight of at most 1000."),
+        Ok(w) if w > MAX_KEY_RESULT_WEIGHT => Err("Use a weight of at most 1000."),
         Ok(w) => Ok(w),
         Err(_) => Err("Enter the weight as a whole number, such as 1 or 3."),
+    }
+}
+
+/// A goal's weight towards the goal it is aligned to: 1 to 100 (`MIN_GOAL_WEIGHT`,
+/// `MAX_GOAL_WEIGHT`), so no single goal can outweigh all the others under a parent.
+fn parse_goal_weight(text: &str) -> Result<i64, &'static str> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Ok(1);
+    }
+    match text.parse::<i64>() {
+        Ok(w) if (super::MIN_GOAL_WEIGHT..=super::MAX_GOAL_WEIGHT).contains(&w) => Ok(w),
+        Ok(_) => Err("Use a weight from 1 to 100."),
+        Err(_) => Err("Enter the weight as a whole number from 1 to 100, such as 1 or 3."),
     }
 }
 
@@ -166,7 +181,7 @@ impl GoalInput {
         if visibility.is_none() {
             errors.push(FieldError::new("visibility", "Choose public or private."));
         }
-        let weight = parse_weight(&form.weight).unwrap_or_else(|m| {
+        let weight = parse_goal_weight(&form.weight).unwrap_or_else(|m| {
             errors.push(FieldError::new("weight", m));
             0
         });
@@ -261,7 +276,7 @@ fn parse_key_result(form: &KeyResultForm) -> Result<KeyResultInput, Vec<(&'stati
     if kind == KeyResultKind::Currency && unit.is_empty() {
         problems.push(("unit", "Enter the currency, such as EUR or USD.".into()));
     }
-    let weight = parse_weight(&form.weight).unwrap_or_else(|m| {
+    let weight = parse_key_result_weight(&form.weight).unwrap_or_else(|m| {
         problems.push(("weight", m.into()));
         0
     });

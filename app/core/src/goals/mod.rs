@@ -219,12 +219,14 @@ pub fn format_number(value: f64) -> String {
     }
 }
 
+mod alignment;
 mod forms;
 mod progress;
 mod records;
 #[cfg(test)]
 mod tests;
 
+pub use alignment::*;
 pub use forms::*;
 pub use progress::*;
 pub use records::*;

@@ -21,14 +21,6 @@ fn clamp_percent(value: f64) -> f64 {
     }
 }
 
-/// Whether an aligned goal counts towards its parent's rolled-up progress: a public goal always;
-/// a private one only under a private parent of the same owner (the same readers). A private
-/// goal counting towards a goal more people can see would let them compute its progress, and
-/// learn that it exists.
-pub fn counts_towards_parent(child: Visibility, parent: Visibility, same_owner: bool) -> bool {
-    child == Visibility::Public || (parent == Visibility::Private && same_owner)
-}
-
 /// The weighted mean of (weight, progress) pairs, 0..=100. When every weight is zero the
 /// items count equally; no items means no progress.
 pub fn weighted_progress(items: &[(i64, f64)]) -> f64 {

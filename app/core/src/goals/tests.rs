@@ -82,17 +82,77 @@ fn roll_up_on_a_fixed_tree_matches_the_hand_computed_value() {
 #[test]
 fn private_goals_count_only_towards_a_private_parent_of_their_owner() {
     use Visibility::{Private, Public};
-    assert!(counts_towards_parent(Public, Public, false));
-    assert!(counts_towards_parent(Public, Private, false));
+    assert!(counts_towards_parent(Public, Public, false, true));
+    assert!(counts_towards_parent(Public, Private, false, true));
     assert!(
-        !counts_towards_parent(Private, Public, true),
+        !counts_towards_parent(Private, Public, true, true),
         "the parent has more readers"
     );
     assert!(
-        !counts_towards_parent(Private, Private, false),
+        !counts_towards_parent(Private, Private, false, true),
         "another owner's readers"
     );
-    assert!(counts_towards_parent(Private, Private, true));
+    assert!(counts_towards_parent(Private, Private, true, true));
+}
+
+#[test]
+fn a_goal_nobody_has_agreed_yet_counts_towards_nothing() {
+    use Visibility::{Private, Public};
+    for (child, parent, same_owner) in [
+        (Public, Public, false),
+        (Public, Private, true),
+        (Private, Private, true),
+    ] {
+        assert!(!counts_towards_parent(child, parent, same_owner, false));
+    }
+}
+
+fn line() -> OwnerLine {
+    OwnerLine {
+        owner: 10,
+        manager: Some(5),
+        departments: vec![7, 3, 1],
+    }
+}
+
+fn parent(level: GoalLevel, owner: i64, department: Option<i64>) -> ParentFacts {
+    ParentFacts {
+        level,
+        owner,
+        department,
+    }
+}
+
+#[test]
+fn alignment_stays_within_the_owners_own_line() {
+    let line = line();
+    assert!(in_line(&parent(GoalLevel::Company, 99, None), &line));
+    // Their department and the ones above it; not a sibling department.
+    assert!(in_line(&parent(GoalLevel::Department, 99, Some(7)), &line));
+    assert!(in_line(&parent(GoalLevel::Department, 99, Some(1)), &line));
+    assert!(!in_line(&parent(GoalLevel::Department, 99, Some(8)), &line));
+    assert!(!in_line(&parent(GoalLevel::Department, 99, None), &line));
+    // Their own team goals and their manager's; not another manager's.
+    assert!(in_line(&parent(GoalLevel::Team, 10, Some(7)), &line));
+    assert!(in_line(&parent(GoalLevel::Team, 5, Some(7)), &line));
+    assert!(!in_line(&parent(GoalLevel::Team, 6, Some(7)), &line));
+    // Only their own individual goals.
+    assert!(in_line(&parent(GoalLevel::Individual, 10, None), &line));
+    assert!(!in_line(&parent(GoalLevel::Individual, 11, None), &line));
+}
+
+proptest! {
+    /// Nobody outside the owner, their manager and their departments is ever a way in, whatever
+    /// the level.
+    #[test]
+    fn a_stranger_s_goal_below_company_level_is_never_in_line(
+        level in 1usize..4,
+        stranger in 100i64..1000,
+        department in 100i64..1000,
+    ) {
+        let level = [GoalLevel::Company, GoalLevel::Department, GoalLevel::Team, GoalLevel::Individual][level];
+        prop_assert!(!in_line(&parent(level, stranger, Some(department)), &line()));
+    }
 }
 
 #[test]
@@ -220,7 +280,7 @@ fn bad_goal_input_is_refused_at_each_field() {
     assert_eq!(field(&errors, "title").unwrap(), "Give the goal a title.");
     assert_eq!(
         field(&errors, "weight").unwrap(),
-        "Weight cannot be negative."
+        "Use a weight from 1 to 100."
     );
     assert_eq!(
         field(&errors, "key_results[0][target]").unwrap(),
@@ -373,5 +433,26 @@ proptest! {
     fn key_result_progress_is_a_percentage(start in -1e6f64..1e6, target in -1e6f64..1e6, current in -1e7f64..1e7) {
         let p = key_result_progress(start, target, current);
         prop_assert!((0.0..=100.0).contains(&p));
+    }
+}
+
+#[test]
+fn a_goal_weighs_from_1_to_100_towards_its_parent() {
+    let with_weight = |weight: &str| GoalForm {
+        weight: weight.into(),
+        ..form("Ship it")
+    };
+    for ok in ["", "1", "100", " 7 "] {
+        let parsed = GoalInput::parse(&with_weight(ok), &[kr("Users", "0", "5")]);
+        assert!(parsed.is_ok(), "{ok:?}: {parsed:?}");
+    }
+    for refused in ["0", "101", "1000", "-1", "2.5", "heavy"] {
+        let errors = GoalInput::parse(&with_weight(refused), &[kr("Users", "0", "5")]).unwrap_err();
+        assert!(
+            errors
+                .iter()
+                .any(|e| e.field == "weight" && e.message.contains("100")),
+            "{refused:?}: {errors:?}"
+        );
     }
 }

@@ -76,6 +76,19 @@ pub async fn get_goal(id: GoalId) -> AppResult<GoalDetail> {
         comment: true,
     };
     let child_counts = aligned_total;
+    let alignments = store::goals::alignments(pool, &child_ids)
+        .await?
+        .into_iter()
+        .filter_map(|(goal_id, by, at)| {
+            let child = children.iter().find(|c| c.id == goal_id)?;
+            Some(Alignment {
+                goal_id,
+                by,
+                at,
+                uncounted: support::uncounted(child, &row),
+            })
+        })
+        .collect();
     Ok(GoalDetail {
         goal: support::summarize(&row, child_counts),
         description: extra.description,
@@ -88,6 +101,7 @@ pub async fn get_goal(id: GoalId) -> AppResult<GoalDetail> {
         check_ins,
         comments,
         children: children.iter().map(|c| support::summarize(c, 0)).collect(),
+        alignments,
         forecast: goal_forecast,
         children_forecast: (forecast_count, miss_count),
         today: support::today(),

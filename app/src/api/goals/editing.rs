@@ -28,8 +28,8 @@ pub async fn get_goal_form_options(
     let period_id = existing.as_ref().map(|e| e.period.id).or(period_id);
     let choice = support::choose_period(pool, period_id).await?;
     let period = choice.selected.id;
-    // Candidates: company and department goals of the period, team goals of the
-    // person's managers, and the person's own goals.
+    // Candidates: company and department goals of the period, the manager's team goals, and
+    // the person's own goals.
     let mut rows = store::goals::company_goals(pool, period).await?;
     let company_ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
     for company in company_ids {
@@ -43,7 +43,7 @@ pub async fn get_goal_form_options(
     for manager in store::people::manager_chain(pool, user.id)
         .await?
         .iter()
-        .take(3)
+        .take(1)
     {
         rows.extend(
             store::goals::goals_of(pool, manager.id, period)
@@ -53,7 +53,20 @@ pub async fn get_goal_form_options(
         );
     }
     rows.extend(store::goals::goals_of(pool, user.id, period).await?);
-    let rows = support::visible_only(pool, &user, rows).await?;
+    // Only goals in the person's own line (the server checks it again on saving).
+    let line = store::goals::line_of(pool, user.id).await?;
+    let mut in_line = Vec::with_capacity(rows.len());
+    for row in rows {
+        let parent = keel_core::goals::ParentFacts {
+            level: row.level(),
+            owner: row.owner_id,
+            department: row.department_id,
+        };
+        if keel_core::goals::in_line(&parent, &line) {
+            in_line.push(row);
+        }
+    }
+    let rows = support::visible_only(pool, &user, in_line).await?;
     let mut parents: Vec<GoalRef> = Vec::new();
     for row in rows {
         if Some(row.id) != goal_id && !parents.iter().any(|p| p.id == row.id) {

@@ -77,6 +77,8 @@ pub struct GoalDetail {
     /// Comments on the goal itself (goal-setting discussion), oldest first.
     pub comments: Vec<GoalComment>,
     pub children: Vec<GoalSummary>,
+    /// Who aligned each of `children` here and when, and whether it counts towards this goal.
+    pub alignments: Vec<Alignment>,
     pub forecast: Option<keel_core::analytics::forecast::Forecast>,
     /// How many aligned goals have a forecast, and how many of those are forecast to miss.
     pub children_forecast: (usize, usize),
@@ -84,6 +86,25 @@ pub struct GoalDetail {
     pub permissions: GoalPermissions,
     /// Why editing is closed, when it is.
     pub locked_reason: Option<String>,
+}
+
+/// One aligned goal on its parent's page: who aligned it, when, and whether it moves the
+/// parent's rolled-up progress (see `keel_core::goals::counts_towards_parent`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Alignment {
+    pub goal_id: GoalId,
+    pub by: String,
+    pub at: i64,
+    pub uncounted: Option<Uncounted>,
+}
+
+/// Why an aligned goal does not count towards its parent.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub enum Uncounted {
+    /// An individual goal whose goal-setting session is not approved yet.
+    NotAgreed,
+    /// A private goal under a goal with more readers.
+    Private,
 }
 
 /// The periods, and the one to show by default (the current quarter, else the latest).

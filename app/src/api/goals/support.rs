@@ -1,7 +1,7 @@
 //! Server-side helpers the goal functions share: visibility (the one place private goals are
 //! filtered), summaries with health and staleness.
 
-use super::{GoalSummary, GoalWithKeyResults};
+use super::{GoalSummary, GoalWithKeyResults, Uncounted};
 use crate::auth::policy::{self, Relation};
 use crate::auth::state;
 use crate::error::{AppError, AppResult};
@@ -183,6 +183,24 @@ pub async fn check_parent(
         ));
     }
     Ok(())
+}
+
+/// Why `child` does not count towards `parent`'s rolled-up progress, if it does not (the rule
+/// is `keel_core::goals::counts_towards_parent`, as `store::goals::recompute` applies it).
+pub fn uncounted(child: &GoalRow, parent: &GoalRow) -> Option<Uncounted> {
+    use keel_core::goals::{counts_towards_parent, Visibility};
+    let visibility =
+        |row: &GoalRow| Visibility::parse(&row.visibility).unwrap_or(Visibility::Private);
+    let agreed = child.level() != GoalLevel::Individual
+        || child.plan_state() == Some(keel_core::goals::PlanState::Approved);
+    let same_owner = child.owner_id == parent.owner_id;
+    if counts_towards_parent(visibility(child), visibility(parent), same_owner, agreed) {
+        None
+    } else if !agreed {
+        Some(Uncounted::NotAgreed)
+    } else {
+        Some(Uncounted::Private)
+    }
 }
 
 /// Why the goal cannot be edited right now, if it cannot: individual goals are edited while

@@ -77,6 +77,10 @@ pub async fn move_plan(
     if let Some((goal, body)) = comment.filter(|(_, b)| !b.trim().is_empty()) {
         insert_comment(&mut tx, goal, None, body, actor).await?;
     }
+    // Approved goals count towards the goals they are aligned to; reopened ones stop counting.
+    if (to == PlanState::Approved) != (current == PlanState::Approved) {
+        super::writing::recompute_parents_of_plan(&mut tx, owner, period).await?;
+    }
     audit::record(
         &mut tx,
         Some(actor),

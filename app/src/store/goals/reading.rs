@@ -4,7 +4,7 @@
 use super::*;
 
 /// The columns every `GoalRow` is read from: `g` is the goal, `o` its owner, `p` its period.
-const GOAL_COLUMNS: &str = "g.id, g.title, g.level, g.owner_id, o.name AS owner_name,
+const GOAL_COLUMNS: &str = "g.id, g.title, g.level, g.owner_id, o.name AS owner_name, g.department_id,
     g.period_id, p.name AS period_name, p.starts_on, p.ends_on, g.visibility, g.status,
     g.weight, g.parent_id, g.progress, g.progress_mode, g.confidence, g.last_check_in_at, g.created_at,
     (SELECT gp.state FROM goal_plans gp WHERE gp.owner_id = g.owner_id
@@ -21,6 +21,7 @@ pub struct GoalRow {
     pub level: String,
     pub owner_id: i64,
     pub owner_name: String,
+    pub department_id: Option<i64>,
     pub period_id: i64,
     pub period_name: String,
     pub starts_on: String,
@@ -205,6 +206,34 @@ pub struct GoalExtra {
     pub progress_mode: String,
     pub department: Option<String>,
     pub department_id: Option<i64>,
+}
+
+/// Who aligned each of `goals` under its parent, and when: (goal, name, unix seconds). Goals
+/// without a parent are left out.
+pub async fn alignments(pool: &Pool, goals: &[GoalId]) -> AppResult<Vec<(GoalId, String, i64)>> {
+    if goals.is_empty() {
+        return Ok(Vec::new());
+    }
+    let list = goals
+        .iter()
+        .map(|id| id.to_string())
+        .collect::<Vec<_>>()
+        .join(",");
+    sqlx::query_as(&format!(
+        "SELECT g.id, e.name, g.aligned_at FROM goals g JOIN employees e ON e.id = g.aligned_by
+         WHERE g.id IN ({list}) AND g.aligned_at IS NOT NULL"
+    ))
+    .fetch_all(pool)
+    .await
+    .map_err(internal)
+}
+
+/// Where a person sits, for `keel_core::goals::in_line` (see `writing::owner_line`).
+pub async fn line_of(pool: &Pool, person: PersonId) -> AppResult<keel_core::goals::OwnerLine> {
+    let mut tx = pool.begin().await.map_err(internal)?;
+    let line = super::writing::owner_line(&mut tx, person).await?;
+    tx.commit().await.map_err(internal)?;
+    Ok(line)
 }
 
 pub async fn goal_extra(pool: &Pool, id: GoalId) -> AppResult<Option<GoalExtra>> {

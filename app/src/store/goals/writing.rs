@@ -2,8 +2,63 @@
 //! and walks up the alignment chain in the same transaction.
 
 use super::*;
-use keel_core::goals::{would_create_cycle, MAX_ALIGNMENT_DEPTH};
+use keel_core::goals::{in_line, would_create_cycle, OwnerLine, ParentFacts, MAX_ALIGNMENT_DEPTH};
 use std::collections::HashMap;
+
+/// Audits an alignment on the parent: who put which goal under it, with what weight. The
+/// parent's page lists the same from the goal's `aligned_by` and `aligned_at`.
+async fn record_alignment(
+    tx: &mut Tx<'_>,
+    goal: GoalId,
+    parent: GoalId,
+    weight: i64,
+    actor: PersonId,
+) -> AppResult<()> {
+    audit::record(
+        tx,
+        Some(actor),
+        "goal.aligned",
+        "goal",
+        parent,
+        None,
+        Some(json!({ "goal_id": goal, "weight": weight })),
+    )
+    .await
+}
+
+/// Where a person sits, for `in_line`: their manager, their department and the ones above it.
+pub(super) async fn owner_line(tx: &mut Tx<'_>, owner: PersonId) -> AppResult<OwnerLine> {
+    let (manager, department): (Option<i64>, i64) =
+        sqlx::query_as("SELECT manager_id, department_id FROM employees WHERE id = $1")
+            .bind(owner)
+            .fetch_optional(&mut **tx)
+            .await
+            .map_err(internal)?
+            .ok_or_else(|| AppError::not_found("That person"))?;
+    let mut departments = vec![department];
+    let mut current = department;
+    while departments.len() <= MAX_ALIGNMENT_DEPTH {
+        let above: Option<i64> =
+            sqlx::query_scalar("SELECT parent_id FROM departments WHERE id = $1")
+                .bind(current)
+                .fetch_optional(&mut **tx)
+                .await
+                .map_err(internal)?
+                .flatten();
+        match above {
+            Some(above) if !departments.contains(&above) => {
+                departments.push(above);
+                current = above;
+            }
+            _ => break,
+        }
+    }
+    Ok(OwnerLine {
+        owner,
+        manager,
+        departments,
+    })
+}
 
 /// The owner and placement a new goal gets, resolved by the API layer.
 pub struct NewGoal<'a> {
@@ -12,25 +67,50 @@ pub struct NewGoal<'a> {
     pub department_id: Option<DepartmentId>,
 }
 
-/// Checks the parent of a goal: it exists, is in a level at or above, and is not the goal
-/// itself or below it. `goal` is None for a new goal.
+/// Checks the parent of `owner`'s goal: it exists, is in a level at or above, is in the
+/// owner's own line when newly chosen (`keel_core::goals::in_line`), and is not the goal
+/// itself or below it.
+/// `goal` is None for a new goal. Read in the transaction that writes the goal.
 async fn check_parent(
     tx: &mut Tx<'_>,
     goal: Option<GoalId>,
     level: GoalLevel,
     parent: GoalId,
+    owner: PersonId,
+    newly_aligned: bool,
 ) -> AppResult<()> {
-    let parent_level: Option<String> = sqlx::query_scalar("SELECT level FROM goals WHERE id = $1")
-        .bind(parent)
-        .fetch_optional(&mut **tx)
-        .await
-        .map_err(internal)?;
-    let Some(parent_level) = parent_level.as_deref().and_then(GoalLevel::parse) else {
+    let parent_row: Option<(String, i64, Option<i64>)> =
+        sqlx::query_as("SELECT level, owner_id, department_id FROM goals WHERE id = $1")
+            .bind(parent)
+            .fetch_optional(&mut **tx)
+            .await
+            .map_err(internal)?;
+    let Some((parent_level, parent_owner, parent_department)) = parent_row else {
         return Err(AppError::invalid(
             "parent_id",
             "Choose a goal from the list.",
         ));
     };
+    let Some(parent_level) = GoalLevel::parse(&parent_level) else {
+        return Err(AppError::invalid(
+            "parent_id",
+            "Choose a goal from the list.",
+        ));
+    };
+    let facts = ParentFacts {
+        level: parent_level,
+        owner: parent_owner,
+        department: parent_department,
+    };
+    // A goal already under its parent stays there (its owner may have moved since).
+    if newly_aligned && !in_line(&facts, &owner_line(tx, owner).await?) {
+        return Err(AppError::invalid(
+            "parent_id",
+            "Align to a goal in the owner's own line: a company objective, a goal of their \
+             department or one above it, their own or their manager's team goals, or their own \
+             goals.",
+        ));
+    }
     if !level.may_align_under(parent_level) {
         return Err(AppError::invalid(
             "parent_id",
@@ -117,14 +197,15 @@ pub async fn create(pool: &Pool, new: NewGoal<'_>, actor: PersonId) -> AppResult
     let input = new.input;
     let mut tx = crate::store::begin_write(pool).await?;
     if let Some(parent) = input.parent_id {
-        check_parent(&mut tx, None, input.level, parent).await?;
+        check_parent(&mut tx, None, input.level, parent, new.owner, true).await?;
     }
     let at = now();
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO goals (title, description, owner_id, level, department_id, period_id,
             visibility, weight, status, progress_mode, parent_id, progress, created_by,
-            created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'active', $9, $10, 0, $11, $12, $13) RETURNING id",
+            created_at, updated_at, aligned_by, aligned_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'active', $9, $10, 0, $11, $12, $13, $14, $15)
+         RETURNING id",
     )
     .bind(&input.title)
     .bind(&input.description)
@@ -139,11 +220,16 @@ pub async fn create(pool: &Pool, new: NewGoal<'_>, actor: PersonId) -> AppResult
     .bind(actor)
     .bind(at)
     .bind(at)
+    .bind(input.parent_id.map(|_| actor))
+    .bind(input.parent_id.map(|_| at))
     .fetch_one(&mut *tx)
     .await
     .map_err(internal)?;
     write_key_results(&mut tx, id, input).await?;
     recompute(&mut tx, id).await?;
+    if let Some(parent) = input.parent_id {
+        record_alignment(&mut tx, id, parent, input.weight, actor).await?;
+    }
     if input.level == GoalLevel::Individual {
         sqlx::query(
             "INSERT INTO goal_plans (owner_id, period_id, state, updated_at) VALUES ($1, $2, 'draft', $3)
@@ -183,8 +269,18 @@ pub async fn update(pool: &Pool, id: GoalId, input: &GoalInput, actor: PersonId)
         .and_then(GoalLevel::parse)
         .unwrap_or(GoalLevel::Individual);
     let old_parent = before["parent_id"].as_i64();
+    let owner = before["owner_id"].as_i64().unwrap_or_default();
+    let newly_aligned = input.parent_id.filter(|parent| Some(*parent) != old_parent);
     if let Some(parent) = input.parent_id {
-        check_parent(&mut tx, Some(id), level, parent).await?;
+        check_parent(
+            &mut tx,
+            Some(id),
+            level,
+            parent,
+            owner,
+            newly_aligned.is_some(),
+        )
+        .await?;
     }
     sqlx::query(
         "UPDATE goals SET title = $1, description = $2, visibility = $3, weight = $4,
@@ -201,6 +297,16 @@ pub async fn update(pool: &Pool, id: GoalId, input: &GoalInput, actor: PersonId)
     .execute(&mut *tx)
     .await
     .map_err(internal)?;
+    if let Some(parent) = newly_aligned {
+        sqlx::query("UPDATE goals SET aligned_by = $1, aligned_at = $2 WHERE id = $3")
+            .bind(actor)
+            .bind(now())
+            .bind(id)
+            .execute(&mut *tx)
+            .await
+            .map_err(internal)?;
+        record_alignment(&mut tx, id, parent, input.weight, actor).await?;
+    }
     write_key_results(&mut tx, id, input).await?;
     recompute(&mut tx, id).await?;
     if let Some(old) = old_parent.filter(|old| Some(*old) != input.parent_id) {
@@ -299,13 +405,16 @@ async fn write_key_results(tx: &mut Tx<'_>, goal: GoalId, input: &GoalInput) -> 
     Ok(())
 }
 
-/// Recomputes, in one transaction, every rolled-up goal that has a private goal aligned to it,
-/// and the goals above it; returns how many. Run once by `store::migrate` when the rule that
-/// private goals do not count towards parents with more readers arrived (migration 0006).
-pub async fn recompute_rollups_over_private_goals(pool: &Pool) -> AppResult<usize> {
+/// Recomputes, in one transaction, every rolled-up goal that has a private or an individual
+/// goal aligned to it, and the goals above it; returns how many. Run once by `store::migrate`
+/// when a rule for what counts towards a parent arrives: private goals do not count towards
+/// parents with more readers (migration 0006); individual goals count once their goal-setting
+/// session is approved (migration 0007).
+pub async fn recompute_rollups_over_private_or_individual_goals(pool: &Pool) -> AppResult<usize> {
     let parents: Vec<i64> = sqlx::query_scalar(
         "SELECT DISTINCT c.parent_id FROM goals c JOIN goals p ON p.id = c.parent_id
-         WHERE c.visibility = 'private' AND p.progress_mode = 'rolled_up' ORDER BY c.parent_id",
+         WHERE (c.visibility = 'private' OR c.level = 'individual')
+           AND p.progress_mode = 'rolled_up' ORDER BY c.parent_id",
     )
     .fetch_all(pool)
     .await
@@ -316,6 +425,28 @@ pub async fn recompute_rollups_over_private_goals(pool: &Pool) -> AppResult<usiz
     }
     tx.commit().await.map_err(internal)?;
     Ok(parents.len())
+}
+
+/// Recomputes the goals that the owner's individual goals of `period` are aligned to: their
+/// goal-setting session was approved or reopened, so they start or stop counting.
+pub async fn recompute_parents_of_plan(
+    tx: &mut Tx<'_>,
+    owner: PersonId,
+    period: PeriodId,
+) -> AppResult<()> {
+    let parents: Vec<i64> = sqlx::query_scalar(
+        "SELECT DISTINCT parent_id FROM goals WHERE owner_id = $1 AND period_id = $2
+           AND level = 'individual' AND parent_id IS NOT NULL ORDER BY parent_id",
+    )
+    .bind(owner)
+    .bind(period)
+    .fetch_all(&mut **tx)
+    .await
+    .map_err(internal)?;
+    for parent in parents {
+        recompute(tx, parent).await?;
+    }
+    Ok(())
 }
 
 /// Recomputes a goal's stored progress from its key results (or its aligned goals when it
@@ -353,20 +484,25 @@ pub async fn recompute(tx: &mut Tx<'_>, goal: GoalId) -> AppResult<()> {
             .collect();
         let children: Vec<(i64, f64)> = if mode == ProgressMode::RolledUp {
             let visibility = Visibility::parse(&visibility).unwrap_or(Visibility::Private);
-            let rows: Vec<(i64, f64, String, i64)> = sqlx::query_as(
-                "SELECT weight, progress, visibility, owner_id FROM goals
-                 WHERE parent_id = $1 AND status <> 'cancelled'",
+            // An individual goal counts once its goal-setting session is approved.
+            let rows: Vec<(i64, f64, String, i64, String, Option<String>)> = sqlx::query_as(
+                "SELECT c.weight, c.progress, c.visibility, c.owner_id, c.level, gp.state
+                 FROM goals c LEFT JOIN goal_plans gp
+                   ON gp.owner_id = c.owner_id AND gp.period_id = c.period_id
+                 WHERE c.parent_id = $1 AND c.status <> 'cancelled'",
             )
             .bind(id)
             .fetch_all(&mut **tx)
             .await
             .map_err(internal)?;
             rows.into_iter()
-                .filter(|(_, _, child, child_owner)| {
+                .filter(|(_, _, child, child_owner, level, plan)| {
                     let child = Visibility::parse(child).unwrap_or(Visibility::Private);
-                    counts_towards_parent(child, visibility, *child_owner == owner)
+                    let agreed = level != GoalLevel::Individual.as_str()
+                        || plan.as_deref() == Some(PlanState::Approved.as_str());
+                    counts_towards_parent(child, visibility, *child_owner == owner, agreed)
                 })
-                .map(|(weight, progress, _, _)| (weight, progress))
+                .map(|(weight, progress, ..)| (weight, progress))
                 .collect()
         } else {
             Vec::new()

@@ -2,8 +2,8 @@
 //! the check-in form, the check-in history with comments threaded under each check-in, the
 //! goals aligned to it (and how many are forecast to miss), and the goal-setting discussion.
 
-use crate::api::goals::GoalDetail;
 use crate::api::goals::{get_goal, CommentOnGoal, SetGoalStatus};
+use crate::api::goals::{Alignment, GoalDetail, Uncounted};
 use crate::ui::components::feedback::{error_fallback, EmptyState, Loading};
 use crate::ui::components::form::{field_error, form_error, last_error};
 use crate::ui::components::goal::{
@@ -208,7 +208,15 @@ fn Goal(
                 } else {
                     view! {
                         <ul class="goal-lines">
-                            {detail.children.iter().take(SHOWN_CHILDREN).map(|c| view! { <li><GoalLine goal=c.clone() show_owner=true/></li> }).collect_view()}
+                            {detail.children.iter().take(SHOWN_CHILDREN).map(|c| {
+                                let alignment = detail.alignments.iter().find(|a| a.goal_id == c.id).map(alignment_note);
+                                view! {
+                                    <li>
+                                        <GoalLine goal=c.clone() show_owner=true/>
+                                        {alignment.map(|note| view! { <p class="muted small aligned-by">{note}</p> })}
+                                    </li>
+                                }
+                            }).collect_view()}
                         </ul>
                         {(goal.child_count > SHOWN_CHILDREN as i64).then(|| view! {
                             <p class="muted small">
@@ -314,4 +322,15 @@ fn StatusActions(
             {move || form_error(error).get().map(|m| view! { <p class="form-error" role="alert">{m}</p> })}
         </section>
     }
+}
+
+/// "Aligned by Dana Kim on 3 Dec 2026", and why it does not count towards this goal, if so.
+fn alignment_note(alignment: &Alignment) -> String {
+    let day = format_day(alignment.at.div_euclid(86_400));
+    let why = match alignment.uncounted {
+        None => "",
+        Some(Uncounted::NotAgreed) => " · not counted until its goals are approved",
+        Some(Uncounted::Private) => " · private, so not counted here",
+    };
+    format!("Aligned by {} on {day}{why}", alignment.by)
 }

@@ -3,6 +3,8 @@
 //! field with nothing written, and private goals invisible to everyone outside the owner's
 //! reporting line and HR.
 
+mod alignment;
+
 use crate::common::*;
 use app::store::audit;
 use axum::http::StatusCode;
@@ -69,6 +71,39 @@ async fn plan_state(db: &TestDb, owner: i64) -> String {
         .fetch_one(&db.pool)
         .await
         .expect("a goal-setting session exists")
+}
+
+/// Checks in on a goal made from `goal_fields`: customers onboarded, and the guide "done" or
+/// "not_done".
+async fn check_in_goal_fields(
+    app: &axum::Router,
+    db: &TestDb,
+    cookie: &str,
+    goal: i64,
+    customers: &str,
+    guide: &str,
+) -> Reply {
+    let krs: Vec<i64> =
+        sqlx::query_scalar("SELECT id FROM key_results WHERE goal_id = $1 ORDER BY position")
+            .bind(goal)
+            .fetch_all(&db.pool)
+            .await
+            .unwrap();
+    call(
+        app,
+        "/api/check_in_goal",
+        Some(cookie),
+        &[
+            ("goal_id", &goal.to_string()),
+            ("values[0][key_result_id]", &krs[0].to_string()),
+            ("values[0][value]", customers),
+            ("values[1][key_result_id]", &krs[1].to_string()),
+            ("values[1][value]", guide),
+            ("confidence", "on_track"),
+            ("comment", ""),
+        ],
+    )
+    .await
 }
 
 fn step<'a>(owner: &'a str, step: &'a str, comment: &'a str) -> Vec<(&'a str, &'a str)> {
@@ -346,30 +381,7 @@ async fn a_private_goal_does_not_move_the_public_goal_it_aligns_to() {
             let (app, db, employee) = (&app, &db, &employee);
             async move {
                 let id = goal_id_by_title(db, title).await;
-                let krs: Vec<i64> = sqlx::query_scalar(
-                    "SELECT id FROM key_results WHERE goal_id = $1 ORDER BY position",
-                )
-                .bind(id)
-                .fetch_all(&db.pool)
-                .await
-                .unwrap();
-                let (id, number, milestone) =
-                    (id.to_string(), krs[0].to_string(), krs[1].to_string());
-                let reply = call(
-                    app,
-                    "/api/check_in_goal",
-                    Some(employee),
-                    &[
-                        ("goal_id", &id),
-                        ("values[0][key_result_id]", &number),
-                        ("values[0][value]", customers),
-                        ("values[1][key_result_id]", &milestone),
-                        ("values[1][value]", guide),
-                        ("confidence", "on_track"),
-                        ("comment", ""),
-                    ],
-                )
-                .await;
+                let reply = check_in_goal_fields(app, db, employee, id, customers, guide).await;
                 assert_eq!(reply.status, StatusCode::OK, "{title}: {}", reply.body);
             }
         };
@@ -594,7 +606,7 @@ async fn bad_goal_input_is_refused_at_the_field_and_nothing_is_written() {
                 .map(|e| e["message"].as_str().unwrap().to_string())
         };
         assert_eq!(message("title").unwrap(), "Give the goal a title.");
-        assert_eq!(message("weight").unwrap(), "Weight cannot be negative.");
+        assert_eq!(message("weight").unwrap(), "Use a weight from 1 to 100.");
         assert_eq!(
             message("key_results[0][target]").unwrap(),
             "The target must differ from the start."
