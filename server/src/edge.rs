@@ -32,7 +32,7 @@ impl Edge {
         };
         let mut client = peer;
         for hop in chain.rsplit(',') {
-            let Ok(address) = hop.trim().parse::<IpAddr>() else {
+            let Some(address) = parse_hop(hop) else {
                 // An entry that is not an address: stop at the last one we could read.
                 return client;
             };
@@ -49,6 +49,16 @@ impl Edge {
             .iter()
             .any(|network| network.contains(address))
     }
+}
+
+/// One X-Forwarded-For entry: an address, possibly with a port ("203.0.113.7:4711",
+/// "[2001:db8::1]:443").
+fn parse_hop(hop: &str) -> Option<IpAddr> {
+    let hop = hop.trim();
+    if let Ok(address) = hop.parse::<IpAddr>() {
+        return Some(address);
+    }
+    hop.parse::<std::net::SocketAddr>().ok().map(|s| s.ip())
 }
 
 /// An address or a CIDR block ("10.0.0.0/8", "fd00::/8", "192.168.1.5").
@@ -129,7 +139,11 @@ pub fn parse_public_url(text: &str) -> Result<String, String> {
     if host.is_empty() || host.contains('@') || host.contains(char::is_whitespace) {
         return Err(error());
     }
-    Ok(format!("{scheme}://{}", host.to_ascii_lowercase()))
+    // Browsers leave the default port out of Origin, so the setting must too.
+    let host = host.to_ascii_lowercase();
+    let default_port = if scheme == "https" { ":443" } else { ":80" };
+    let host = host.strip_suffix(default_port).unwrap_or(&host);
+    Ok(format!("{scheme}://{host}"))
 }
 
 #[cfg(test)]
@@ -170,6 +184,11 @@ mod tests {
             edge.client_ip(ip("10.9.9.9"), Some("garbage")),
             ip("10.9.9.9")
         );
+        // Entries with ports, as some proxies write them.
+        assert_eq!(
+            edge.client_ip(ip("10.0.0.2"), Some("198.51.100.9:4711, [2001:db8::1]:443")),
+            ip("2001:db8::1")
+        );
         // IPv4 peers arriving on an IPv6 socket are still recognised.
         assert_eq!(
             edge.client_ip(ip("::ffff:10.0.0.2"), Some("198.51.100.8")),
@@ -197,6 +216,10 @@ mod tests {
         assert_eq!(
             parse_public_url("http://10.0.0.5:3000").unwrap(),
             "http://10.0.0.5:3000"
+        );
+        assert_eq!(
+            parse_public_url("https://keel.example.com:443").unwrap(),
+            "https://keel.example.com"
         );
         assert!(parse_public_url("keel.example.com").is_err());
         assert!(parse_public_url("ftp://keel.example.com").is_err());

@@ -141,10 +141,16 @@ async fn admit(gate: &Gate, mut request: Request<Body>, next: Next) -> Response 
     }
     let ip = match request.extensions().get::<ConnectInfo<SocketAddr>>() {
         Some(peer) => {
+            // Every X-Forwarded-For line, in order: some proxies add a line of their own
+            // rather than extend the client's.
             let forwarded_for = request
                 .headers()
-                .get("x-forwarded-for")
-                .and_then(|v| v.to_str().ok());
+                .get_all("x-forwarded-for")
+                .iter()
+                .filter_map(|v| v.to_str().ok())
+                .collect::<Vec<_>>()
+                .join(",");
+            let forwarded_for = (!forwarded_for.is_empty()).then_some(forwarded_for.as_str());
             gate.edge.client_ip(peer.0.ip(), forwarded_for).to_string()
         }
         None => "unknown".into(),

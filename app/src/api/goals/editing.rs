@@ -28,8 +28,10 @@ pub async fn get_goal_form_options(
     let period_id = existing.as_ref().map(|e| e.period.id).or(period_id);
     let choice = support::choose_period(pool, period_id).await?;
     let period = choice.selected.id;
-    // Candidates: company and department goals of the period, the manager's team goals, and
-    // the person's own goals.
+    // Candidates, for the goal's owner (the person signed in, or the owner of the goal being
+    // edited): company and department goals of the period, the owner's manager's team goals,
+    // and the owner's own goals.
+    let owner = existing.as_ref().map_or(user.id, |e| e.goal.owner_id);
     let mut rows = store::goals::company_goals(pool, period).await?;
     let company_ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
     for company in company_ids {
@@ -40,7 +42,7 @@ pub async fn get_goal_form_options(
                 .filter(|r| r.level() == GoalLevel::Department),
         );
     }
-    for manager in store::people::manager_chain(pool, user.id)
+    for manager in store::people::manager_chain(pool, owner)
         .await?
         .iter()
         .take(1)
@@ -52,9 +54,9 @@ pub async fn get_goal_form_options(
                 .filter(|r| r.level() != GoalLevel::Individual),
         );
     }
-    rows.extend(store::goals::goals_of(pool, user.id, period).await?);
-    // Only goals in the person's own line (the server checks it again on saving).
-    let line = store::goals::line_of(pool, user.id).await?;
+    rows.extend(store::goals::goals_of(pool, owner, period).await?);
+    // Only goals in the owner's own line (the server checks it again on saving).
+    let line = store::goals::line_of(pool, owner).await?;
     let mut in_line = Vec::with_capacity(rows.len());
     for row in rows {
         let parent = keel_core::goals::ParentFacts {
@@ -67,7 +69,13 @@ pub async fn get_goal_form_options(
         }
     }
     let rows = support::visible_only(pool, &user, in_line).await?;
-    let mut parents: Vec<GoalRef> = Vec::new();
+    // The goal's current parent stays on offer even when it is no longer in the owner's line
+    // (they moved, or it was aligned before the rule): saving the form must not unalign it.
+    let mut parents: Vec<GoalRef> = existing
+        .as_ref()
+        .and_then(|e| e.parent.clone())
+        .into_iter()
+        .collect();
     for row in rows {
         if Some(row.id) != goal_id && !parents.iter().any(|p| p.id == row.id) {
             parents.push(row.to_ref());

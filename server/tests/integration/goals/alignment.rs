@@ -263,3 +263,57 @@ async fn an_individual_goal_counts_towards_its_parent_once_its_goals_are_approve
         db.cleanup().await;
     }
 }
+
+/// Review finding: the form offered only goals in the line of the person signed in, so editing
+/// a goal whose parent had left its owner's line (they moved department) fell back to "not
+/// aligned", and saving any change unaligned it.
+#[tokio::test]
+async fn editing_a_goal_keeps_offering_its_parent_after_the_owner_moves() {
+    for db in TestDb::all().await {
+        let app = db.app(true);
+        let employee = login_as(&app, "employee").await;
+        let me = db.id_of(db.org.accounts.employee);
+        let parent = department_goal(&app, &employee).await;
+        let created = call(
+            &app,
+            "/api/create_goal",
+            Some(&employee),
+            &goal_fields("Aligned before the move", &parent, "public"),
+        )
+        .await;
+        assert_eq!(created.status, StatusCode::OK, "{}", created.body);
+        let goal = goal_id_by_title(&db, "Aligned before the move")
+            .await
+            .to_string();
+        let elsewhere = department_goal_outside_the_line_of(&db, me).await;
+        sqlx::query(
+            "UPDATE employees SET department_id =
+               (SELECT department_id FROM goals WHERE id = $1) WHERE id = $2",
+        )
+        .bind(elsewhere)
+        .bind(me)
+        .execute(&db.pool)
+        .await
+        .unwrap();
+        let options = call(
+            &app,
+            "/api/get_goal_form_options",
+            Some(&employee),
+            &[("period_id", NEXT_QUARTER), ("goal_id", &goal)],
+        )
+        .await;
+        assert_eq!(options.status, StatusCode::OK, "{}", options.body);
+        let offered: Vec<String> = options.json()["parents"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p["id"].as_i64().unwrap().to_string())
+            .collect();
+        assert!(
+            offered.contains(&parent),
+            "{:?}: the current parent {parent} is not offered: {offered:?}",
+            db.backend
+        );
+        db.cleanup().await;
+    }
+}
