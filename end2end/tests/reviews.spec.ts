@@ -125,7 +125,9 @@ test('a review cycle from template to sign-off, with anonymous peers', async ({ 
   await field('ends_on').fill('2026-12-31');
   await field('template_id').selectOption({ label: templateName });
   await hr.locator('input[name="cycle[reviewer_types][3]"]').uncheck();
-  await field('peer_min').fill('1');
+  // A small team: three peers, so the anonymity threshold goes down to its floor of 3.
+  await field('anonymity_threshold').fill('3');
+  await field('peer_min').fill('3');
   await field('peer_max').fill('4');
   await hr.locator('input[name="cycle[scope]"][value="department"]').check();
   await field('department_id').selectOption(String(me.department_id));
@@ -203,7 +205,8 @@ test('a review cycle from template to sign-off, with anonymous peers', async ({ 
       const team = boss.locator('section', { has: boss.locator('#team-heading') });
       await team.locator('li.review-item', { hasText: cycleName }).filter({ hasText: me.name }).getByRole('link').first().click();
       await expect(boss).toHaveURL(/\/reviews\/results\/\d+$/);
-      await expect(boss.getByText('Anonymous answers are shown only when at least 3')).toBeVisible();
+      await expect(boss.getByText('shown once writing has closed, and only if at least 3 peer reviewers answered')).toBeVisible();
+      await expect(boss.getByText('submitted so far')).toHaveCount(0);
       participantUrl = boss.url();
     }
   }

@@ -44,7 +44,8 @@ impl Edge {
         client
     }
 
-    fn is_trusted(&self, address: IpAddr) -> bool {
+    /// Whether `address` is one of KEEL_TRUSTED_PROXIES.
+    pub fn is_trusted(&self, address: IpAddr) -> bool {
         self.trusted_proxies
             .iter()
             .any(|network| network.contains(address))

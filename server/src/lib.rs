@@ -209,6 +209,7 @@ pub const BODY_LIMIT: usize = 256 * 1024;
 
 /// The whole application: pages, server functions and static files, behind the gatekeeper.
 pub fn router(state: AppState, edge: Edge) -> Router {
+    let edge = Arc::new(edge);
     let routes = generate_route_list(App);
     let options = state.leptos_options.clone();
     let pool = state.pool.clone();
@@ -242,12 +243,15 @@ pub fn router(state: AppState, edge: Edge) -> Router {
         .layer(axum::middleware::from_fn_with_state(
             gatekeeper::Gate {
                 app: state.clone(),
-                edge: Arc::new(edge),
+                edge: edge.clone(),
             },
             gatekeeper::gatekeeper,
         ))
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
-        .layer(axum::middleware::from_fn(request_log::log_request))
+        .layer(axum::middleware::from_fn_with_state(
+            edge,
+            request_log::log_request,
+        ))
         .layer(CompressionLayer::new())
         .layer(SetResponseHeaderLayer::if_not_present(
             http::header::X_CONTENT_TYPE_OPTIONS,

@@ -90,9 +90,11 @@ async fn run(cli: Cli) -> Result<(), String> {
         Command::Restore { file } => return restore(&settings, file).await,
         _ => {}
     }
-    // Held while serving, so that a restore cannot replace the file under a running server.
-    let _serving = match (&command, settings.backend()) {
-        (Command::Serve, Backend::Sqlite) => Some(ServingLock::serving(&settings.database_url)?),
+    // Held by every command that opens the database (serve, migrate, seed, create-admin), so a
+    // restore cannot replace the file under any of them. An in-memory database has no file.
+    let has_file = app::store::backup::database_file(&settings.database_url).is_ok();
+    let _serving = match settings.backend() {
+        Backend::Sqlite if has_file => Some(ServingLock::serving(&settings.database_url)?),
         _ => None,
     };
     let pool = open_database(&settings.database_url).await?;

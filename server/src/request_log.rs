@@ -1,20 +1,35 @@
 //! One log line per request (method, path without its query, status, milliseconds) under a
 //! correlation id that every log line written while serving it carries, and that the reply
-//! returns in `X-Request-Id`. The id a proxy sends in `X-Request-Id` is kept when it is a plain
-//! token, so one id follows a request through the proxy's logs and Keel's.
+//! returns in `X-Request-Id`. The id a trusted proxy (KEEL_TRUSTED_PROXIES) sends in
+//! `X-Request-Id` is kept when it is a plain token, so one id follows a request through the
+//! proxy's logs and Keel's; anyone else's is replaced (a client could otherwise make its
+//! requests' log lines look like someone else's).
 //! `KEEL_LOG_FORMAT=json` writes these (and every other log line) as JSON objects.
 
+use crate::edge::Edge;
 use axum::body::Body;
+use axum::extract::{ConnectInfo, State};
 use axum::http::{HeaderValue, Request};
 use axum::middleware::Next;
 use axum::response::Response;
+use std::net::SocketAddr;
+use std::sync::Arc;
 use std::time::Instant;
 use tracing::Instrument;
 
 pub const REQUEST_ID: &str = "x-request-id";
 
-/// A proxy's id is kept if it is 1–64 letters, digits, '-' or '_'; anything else is replaced.
-fn incoming_id(request: &Request<Body>) -> Option<String> {
+/// A trusted proxy's id is kept if it is 1–64 letters, digits, '-' or '_'; anything else, and
+/// anyone else's, is replaced.
+fn incoming_id(edge: &Edge, request: &Request<Body>) -> Option<String> {
+    let peer = request
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()?
+        .0
+        .ip();
+    if !edge.is_trusted(peer) {
+        return None;
+    }
     let id = request.headers().get(REQUEST_ID)?.to_str().ok()?;
     let plain = !id.is_empty()
         && id.len() <= 64
@@ -30,8 +45,12 @@ fn fresh_id() -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-pub async fn log_request(request: Request<Body>, next: Next) -> Response {
-    let id = incoming_id(&request).unwrap_or_else(fresh_id);
+pub async fn log_request(
+    State(edge): State<Arc<Edge>>,
+    request: Request<Body>,
+    next: Next,
+) -> Response {
+    let id = incoming_id(&edge, &request).unwrap_or_else(fresh_id);
     let span = tracing::info_span!("request", request_id = %id);
     let method = request.method().clone();
     let path = request.uri().path().to_string();

@@ -1,8 +1,34 @@
 //! Anonymity, shared by every feature that collects answers without names (anonymous reviews
-//! today; surveys and upward feedback next): answers are shown only as aggregates, and only
-//! once a group has enough of them that nobody can be singled out.
+//! today; surveys and upward feedback next): answers are shown only as aggregates, only once a
+//! group has at least `threshold` respondents, and each question only once it has at least
+//! `threshold` non-empty answers (so blank answers cannot single out the one who answered).
+//! The threat model is in docs/ARCHITECTURE.md ("Anonymous answers").
 
 use serde::{Deserialize, Serialize};
+
+/// The threshold a group of anonymous answers gets unless HR sets another.
+pub const DEFAULT_THRESHOLD: usize = 5;
+/// The lowest threshold HR may set: for small teams, and stated wherever it applies.
+pub const MIN_THRESHOLD: usize = 3;
+/// The highest threshold HR may set.
+pub const MAX_THRESHOLD: usize = 20;
+
+/// A threshold HR typed: empty means `DEFAULT_THRESHOLD`; anything outside
+/// `MIN_THRESHOLD..=MAX_THRESHOLD` is refused with the message to show.
+pub fn parse_threshold(text: &str) -> Result<usize, String> {
+    match text.trim() {
+        "" => Ok(DEFAULT_THRESHOLD),
+        t => t
+            .parse::<usize>()
+            .ok()
+            .filter(|n| (MIN_THRESHOLD..=MAX_THRESHOLD).contains(n))
+            .ok_or_else(|| {
+                format!(
+                    "Enter a number from {MIN_THRESHOLD} (the floor, for small teams) to {MAX_THRESHOLD}."
+                )
+            }),
+    }
+}
 
 /// What readers see of one question's anonymous answers.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -16,6 +42,26 @@ pub enum Aggregate {
     Texts(Vec<String>),
     /// Choices: how many picked each option.
     Choices(Vec<(String, usize)>),
+    /// Fewer than the threshold answered this question (how many is not said).
+    TooFewAnswers,
+}
+
+/// One question's aggregate from its non-empty answers, or `TooFewAnswers` below `threshold`.
+pub fn question(
+    threshold: usize,
+    values: &[&str],
+    aggregate: impl FnOnce(&[&str]) -> Aggregate,
+) -> Aggregate {
+    let answered: Vec<&str> = values
+        .iter()
+        .copied()
+        .filter(|v| !v.trim().is_empty())
+        .collect();
+    if enough(answered.len(), threshold) {
+        aggregate(&answered)
+    } else {
+        Aggregate::TooFewAnswers
+    }
 }
 
 /// Whether a group of `answers` may be shown at all under `threshold`.
@@ -89,5 +135,52 @@ mod tests {
             Aggregate::Choices(vec![("Yes".into(), 0), ("No".into(), 2)])
         );
         assert!(enough(3, 3) && !enough(2, 3));
+    }
+
+    #[test]
+    fn a_question_needs_threshold_non_empty_answers() {
+        // Two colluding reviewers leave a question blank: the third's answer alone is not shown.
+        assert_eq!(
+            question(3, &["", " ", "only me"], texts),
+            Aggregate::TooFewAnswers
+        );
+        assert_eq!(
+            question(3, &["a", "", "c", "b"], texts),
+            Aggregate::Texts(vec!["a".into(), "b".into(), "c".into()])
+        );
+    }
+
+    #[test]
+    fn thresholds_run_from_the_small_team_floor_to_twenty() {
+        assert_eq!(parse_threshold(""), Ok(DEFAULT_THRESHOLD));
+        assert_eq!(parse_threshold(" 3 "), Ok(3));
+        assert_eq!(parse_threshold("20"), Ok(20));
+        for bad in ["2", "21", "five", "-4"] {
+            assert!(
+                parse_threshold(bad).unwrap_err().contains("from 3"),
+                "{bad}"
+            );
+        }
+    }
+
+    proptest::proptest! {
+        /// Whatever the answers, an aggregate is shown only from `threshold` non-empty answers,
+        /// and then it counts exactly those.
+        #[test]
+        fn nothing_is_shown_below_the_threshold(
+            values in proptest::collection::vec("[ab ]{0,2}", 0..12),
+            threshold in MIN_THRESHOLD..8usize,
+        ) {
+            let refs: Vec<&str> = values.iter().map(String::as_str).collect();
+            let answered = values.iter().filter(|v| !v.trim().is_empty()).count();
+            match question(threshold, &refs, texts) {
+                Aggregate::TooFewAnswers => proptest::prop_assert!(answered < threshold),
+                Aggregate::Texts(shown) => {
+                    proptest::prop_assert!(answered >= threshold);
+                    proptest::prop_assert_eq!(shown.len(), answered);
+                }
+                other => proptest::prop_assert!(false, "unexpected {:?}", other),
+            }
+        }
     }
 }

@@ -206,7 +206,9 @@ pub async fn update_person(
         location,
     };
     let input = PersonInput::parse(&form).map_err(AppError::Invalid)?;
-    crate::store::people::update(&state().pool, id, &input, user.id).await?;
+    // Whether they are an administrator is read again where the change is written.
+    let may_manage_admins = policy::allows(&user, policy::Action::ManagePerson { is_admin: true });
+    crate::store::people::update(&state().pool, id, &input, user.id, may_manage_admins).await?;
     leptos_axum::redirect(&format!("/people/{id}"));
     Ok(())
 }
@@ -227,7 +229,8 @@ pub async fn mark_person_left(id: PersonId) -> AppResult<()> {
             "You cannot mark yourself as left.".into(),
         ));
     }
-    crate::store::people::mark_left(&state().pool, id, user.id).await
+    let may_manage_admins = policy::allows(&user, policy::Action::ManagePerson { is_admin: true });
+    crate::store::people::mark_left(&state().pool, id, user.id, may_manage_admins).await
 }
 
 /// HR grants or removes a role.

@@ -116,29 +116,14 @@ pub async fn restore(
     }
     // Copy beside the live file first, so the swap is one rename on the same file system.
     let incoming = with_suffix(&live, ".restoring");
-    std::fs::copy(source, &incoming)
+    let swapped = std::fs::copy(source, &incoming)
         .and_then(|_| std::fs::File::open(&incoming)?.sync_all())
-        .map_err(|e| format!("cannot copy {}: {e}", source.display()))?;
-    let replaced = if live.exists() {
-        let aside = with_suffix(&live, &format!(".replaced-{}", super::now()));
-        // Checkpoint what the live database's WAL still holds, so the copy kept aside is whole.
-        let mut old = open(&live).await?;
-        sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
-            .execute(&mut old)
-            .await
-            .map_err(|e| format!("cannot checkpoint {}: {e}", live.display()))?;
-        old.close().await.ok();
-        std::fs::rename(&live, &aside)
-            .map_err(|e| format!("cannot move {} aside: {e}", live.display()))?;
-        Some(aside)
-    } else {
-        None
-    };
-    for leftover in ["-wal", "-shm"] {
-        let _ = std::fs::remove_file(with_suffix(&live, leftover));
+        .map_err(|e| format!("cannot copy {}: {e}", source.display()))
+        .and_then(|_| swap_in(&live, &incoming));
+    if swapped.is_err() {
+        let _ = std::fs::remove_file(&incoming);
     }
-    std::fs::rename(&incoming, &live)
-        .map_err(|e| format!("cannot put the backup in place: {e}"))?;
+    let replaced = swapped?;
     Ok((checked, replaced))
 }
 
@@ -182,11 +167,52 @@ impl ServingLock {
     }
 }
 
+/// Moves the live database aside (as `<file>.replaced-<time>[-n]`, with its WAL and shared-memory
+/// files, untouched: together they are the whole database, even a damaged one, and nothing is
+/// opened that could fail) and puts `incoming` in its place. Returns where the old one went.
+fn swap_in(live: &Path, incoming: &Path) -> Result<Option<PathBuf>, String> {
+    let replaced = if live.exists() {
+        // A name nothing has yet (two restores may come in one second).
+        let at = super::now();
+        let aside = (1..)
+            .map(|n| match n {
+                1 => with_suffix(live, &format!(".replaced-{at}")),
+                n => with_suffix(live, &format!(".replaced-{at}-{n}")),
+            })
+            .find(|aside| {
+                ["", "-wal", "-shm"]
+                    .iter()
+                    .all(|suffix| !with_suffix(aside, suffix).exists())
+            })
+            .unwrap_or_else(|| with_suffix(live, ".replaced"));
+        for suffix in ["", "-wal", "-shm"] {
+            let from = with_suffix(live, suffix);
+            if from.exists() {
+                std::fs::rename(&from, with_suffix(&aside, suffix))
+                    .map_err(|e| format!("cannot move {} aside: {e}", from.display()))?;
+            }
+        }
+        Some(aside)
+    } else {
+        // A WAL without its database belongs to nothing: it must not be read into the backup.
+        for leftover in ["-wal", "-shm"] {
+            let _ = std::fs::remove_file(with_suffix(live, leftover));
+        }
+        None
+    };
+    std::fs::rename(incoming, live).map_err(|e| format!("cannot put the backup in place: {e}"))?;
+    Ok(replaced)
+}
+
 /// Opens an existing file (never creates one). Read-write even to read: a WAL database opened
 /// read-only fails when its shared-memory file does not exist yet.
+/// The path goes to SQLite as a path, not inside a URL, so '?', '#' or '%' in it mean nothing.
 async fn open(file: &Path) -> Result<sqlx::sqlite::SqliteConnection, String> {
-    let url = format!("sqlite://{}?mode=rw", file.display());
-    sqlx::sqlite::SqliteConnection::connect(&url)
+    use sqlx::ConnectOptions;
+    sqlx::sqlite::SqliteConnectOptions::new()
+        .filename(file)
+        .create_if_missing(false)
+        .connect()
         .await
         .map_err(|e| format!("cannot open {}: {e}", file.display()))
 }

@@ -328,6 +328,44 @@ async fn snapshot(tx: &mut Tx<'_>, id: PersonId) -> AppResult<Option<serde_json:
     }))
 }
 
+/// Serialises changes to people on PostgreSQL (SQLite's `BEGIN IMMEDIATE` already does): two
+/// edits checked at once could otherwise each pass the loop check (A under B, B under A), a
+/// person be marked as left while someone is being placed under them, or HR change someone in
+/// the instant they are made an administrator. HR changes people rarely, so one
+/// transaction-scoped lock for all of them costs nothing.
+async fn lock_people_changes(tx: &mut Tx<'_>, sqlite: bool) -> AppResult<()> {
+    if !sqlite {
+        sqlx::query("SELECT pg_advisory_xact_lock(4242001)")
+            .execute(&mut **tx)
+            .await
+            .map_err(internal)?;
+    }
+    Ok(())
+}
+
+/// `Forbidden` if `person` is an administrator (read in this transaction) and the actor may not
+/// manage administrators (`policy::Action::ManagePerson`).
+async fn refuse_admin_unless(
+    tx: &mut Tx<'_>,
+    person: PersonId,
+    may_manage_admins: bool,
+) -> AppResult<()> {
+    if may_manage_admins {
+        return Ok(());
+    }
+    let admin: Option<i64> = sqlx::query_scalar(
+        "SELECT employee_id FROM employee_roles WHERE employee_id = $1 AND role = 'admin'",
+    )
+    .bind(person)
+    .fetch_optional(&mut **tx)
+    .await
+    .map_err(internal)?;
+    if admin.is_some() {
+        return Err(AppError::Forbidden);
+    }
+    Ok(())
+}
+
 /// Resolves the manager's email to an active person, checks the department exists, and refuses
 /// a manager who reports (at any depth) to the person being changed.
 async fn resolve_placement(
@@ -389,6 +427,7 @@ const EMAIL_TAKEN: &str = "Someone in Keel already has this email.";
 /// Adds a person; returns their id.
 pub async fn create(pool: &Pool, input: &PersonInput, actor: PersonId) -> AppResult<PersonId> {
     let mut tx = super::begin_write(pool).await?;
+    lock_people_changes(&mut tx, super::is_sqlite(pool)).await?;
     let manager = resolve_placement(&mut tx, input, None).await?;
     let at = now();
     let id: i64 = sqlx::query_scalar(
@@ -429,11 +468,14 @@ pub async fn update(
     id: PersonId,
     input: &PersonInput,
     actor: PersonId,
+    may_manage_admins: bool,
 ) -> AppResult<()> {
     let mut tx = super::begin_write(pool).await?;
     let before = snapshot(&mut tx, id)
         .await?
         .ok_or_else(|| AppError::not_found("That person"))?;
+    lock_people_changes(&mut tx, super::is_sqlite(pool)).await?;
+    refuse_admin_unless(&mut tx, id, may_manage_admins).await?;
     let manager = resolve_placement(&mut tx, input, Some(id)).await?;
     sqlx::query(
         "UPDATE employees SET name = $1, email = $2, title = $3, department_id = $4,
@@ -479,8 +521,15 @@ pub async fn update(
 
 /// Marks a person as having left and ends their sessions. Refused while they still manage
 /// anyone: their reports need a new manager first.
-pub async fn mark_left(pool: &Pool, id: PersonId, actor: PersonId) -> AppResult<()> {
+pub async fn mark_left(
+    pool: &Pool,
+    id: PersonId,
+    actor: PersonId,
+    may_manage_admins: bool,
+) -> AppResult<()> {
     let mut tx = super::begin_write(pool).await?;
+    lock_people_changes(&mut tx, super::is_sqlite(pool)).await?;
+    refuse_admin_unless(&mut tx, id, may_manage_admins).await?;
     let before = snapshot(&mut tx, id)
         .await?
         .ok_or_else(|| AppError::not_found("That person"))?;
@@ -538,6 +587,7 @@ pub async fn set_role(
     actor: Option<PersonId>,
 ) -> AppResult<()> {
     let mut tx = super::begin_write(pool).await?;
+    lock_people_changes(&mut tx, super::is_sqlite(pool)).await?;
     set_role_in(&mut tx, id, role, granted, actor).await?;
     tx.commit().await.map_err(internal)
 }

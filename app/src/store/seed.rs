@@ -539,10 +539,10 @@ async fn insert_reviews(
     for (i, c) in demo.cycles.iter().enumerate() {
         sqlx::query(
             "INSERT INTO review_cycles (id, name, starts_on, ends_on, goal_period_id, state, reviewer_types,
-                anonymous, peer_min, peer_max, scope, scope_value, hired_before, nomination_due,
-                writing_due, calibration_due, release_due, template_version_id, target_distribution,
-                created_by, created_at, launched_at, closed_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, 1, 2, 4, 'all', '', NULL, $8, $9, $10, $11, 1, $12, $13, $14, $15, $16)",
+                anonymous, anonymity_threshold, peer_min, peer_max, scope, scope_value, hired_before,
+                nomination_due, writing_due, calibration_due, release_due, template_version_id,
+                target_distribution, created_by, created_at, launched_at, closed_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, 1, 3, 3, 4, 'all', '', NULL, $8, $9, $10, $11, 1, $12, $13, $14, $15, $16)",
         )
         .bind(i as i64 + 1)
         .bind(&c.name)
@@ -615,11 +615,48 @@ async fn insert_reviews(
         rows,
     )
     .await?;
+    // Every demo cycle is anonymous: a submitted peer or upward review's answers are stored
+    // apart from it, shuffled, under random ids (see store::reviews::save_answers).
+    let anonymous = |a: &crate::demo::reviews::DemoAssignment| {
+        a.state == AssignmentState::Submitted && a.kind.may_be_anonymous()
+    };
+    let mut rows: Vec<Vec<Cell>> = demo
+        .assignments
+        .iter()
+        .filter(|a| anonymous(a))
+        .flat_map(|a| {
+            a.answers
+                .iter()
+                .filter(|(_, answer)| !answer.trim().is_empty())
+                .map(|(key, answer)| {
+                    vec![
+                        Int(rand::random::<i64>() & i64::MAX),
+                        Int(a.participant as i64 + 1),
+                        Text(a.kind.as_str().into()),
+                        Text(key.clone()),
+                        Text(answer.clone()),
+                    ]
+                })
+        })
+        .collect();
+    rand::seq::SliceRandom::shuffle(rows.as_mut_slice(), &mut rand::thread_rng());
+    bulk_insert(
+        tx,
+        "review_anonymous_answers",
+        &["id", "participant_id", "kind", "question_key", "answer"],
+        rows,
+    )
+    .await?;
     let rows = demo
         .assignments
         .iter()
         .enumerate()
         .map(|(i, a)| {
+            let answers = if anonymous(a) {
+                "{}".to_string()
+            } else {
+                serde_json::to_string(&a.answers).unwrap_or_else(|_| "{}".into())
+            };
             vec![
                 Int(i as i64 + 1),
                 Int(a.participant as i64 + 1),
@@ -627,7 +664,7 @@ async fn insert_reviews(
                 Int(person(a.reviewer)),
                 Text(a.kind.as_str().into()),
                 Text(a.state.as_str().into()),
-                Text(serde_json::to_string(&a.answers).unwrap_or_else(|_| "{}".into())),
+                Text(answers),
                 MaybeInt(a.saved_at),
                 MaybeInt(a.submitted_at),
             ]

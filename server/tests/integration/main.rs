@@ -11,6 +11,7 @@ mod goals;
 mod operations;
 mod people;
 mod processes;
+mod races;
 mod regressions;
 mod reviews;
 mod schema;

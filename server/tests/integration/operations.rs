@@ -84,7 +84,8 @@ async fn backup_under_write_load_restores_every_acknowledged_write() {
         })
     };
     let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("keel-backup.db");
+    // Characters that mean something in a URL mean nothing in a file name.
+    let file = dir.path().join("keel backup #1?.db");
     tokio::time::sleep(std::time::Duration::from_millis(300)).await;
     let before_backup = acknowledged.lock().unwrap().clone();
     let file_text = file.to_str().unwrap().to_string();
@@ -159,6 +160,52 @@ async fn backup_under_write_load_restores_every_acknowledged_write() {
     assert!(!ok && said.contains("newer Keel"), "{said}");
     assert_eq!(titles_in(&restored_url).await, restored);
     server.stop();
+
+    // Over a database whose server was killed with writes still in its WAL: the replaced
+    // database is kept whole, its WAL with it, and nothing of it leaks into the restored one.
+    let crashed = ServerProcess::start(&db.url, &[]).await;
+    let cookie = crashed
+        .login(&demo_email("employee"), app::demo::org::DEMO_PASSWORD)
+        .await;
+    let reply = crate::common::process::post_load_goal(
+        &reqwest::Client::new(),
+        &crashed.base,
+        &cookie,
+        "Load after the backup",
+    )
+    .await
+    .unwrap();
+    assert_eq!(reply.status(), 200);
+    crashed.kill();
+    let live = std::path::PathBuf::from(db.url.trim_start_matches("sqlite://"));
+    let wal = format!("{}-wal", live.display());
+    assert!(
+        std::fs::metadata(&wal)
+            .map(|m| m.len() > 0)
+            .unwrap_or(false),
+        "the killed server left its last writes in {wal}"
+    );
+    let (ok, said) = run_command(&db.url, &["restore", file_text]);
+    assert!(ok, "{said}");
+    let aside = said
+        .lines()
+        .find_map(|line| line.strip_prefix("The database it replaced is kept at "))
+        .map(|path| path.trim_end_matches('.').to_string())
+        .unwrap_or_else(|| panic!("says where the replaced database is: {said}"));
+    assert!(titles_in(&format!("sqlite://{aside}"))
+        .await
+        .contains(&"Load after the backup".to_string()));
+    assert!(!titles_in(&db.url)
+        .await
+        .contains(&"Load after the backup".to_string()));
+
+    // Over a damaged database (what a restore is for): it is replaced, and kept aside.
+    std::fs::write(&live, b"not a database any more").unwrap();
+    let (ok, said) = run_command(&db.url, &["restore", file_text]);
+    assert!(ok, "a damaged database is restored over: {said}");
+    for title in &before_backup {
+        assert!(titles_in(&db.url).await.contains(title));
+    }
     db.cleanup().await;
 }
 
@@ -174,12 +221,29 @@ async fn on_postgresql_backup_points_to_pg_dump() {
 }
 
 /// Issue 11, item 7: with KEEL_LOG_FORMAT=json every request is one JSON log line carrying its
-/// correlation id, which the reply returns in X-Request-Id (a proxy's own id is kept).
+/// correlation id, which the reply returns in X-Request-Id (a trusted proxy's own id is kept;
+/// anyone else's is replaced).
 #[tokio::test]
 async fn json_request_logs_carry_the_correlation_id_the_reply_returns() {
     use crate::common::process::ServerProcess;
     let db = TestDb::sqlite().await;
-    let server = ServerProcess::start(&db.url, &[("KEEL_LOG_FORMAT", "json")]).await;
+    let untrusted = ServerProcess::start(&db.url, &[]).await;
+    let forged = untrusted
+        .get("/healthz", &[("x-request-id", "someone-elses-id")])
+        .await;
+    assert_ne!(
+        forged.headers["x-request-id"], "someone-elses-id",
+        "a client that is not a trusted proxy does not choose its log id"
+    );
+    drop(untrusted);
+    let server = ServerProcess::start(
+        &db.url,
+        &[
+            ("KEEL_LOG_FORMAT", "json"),
+            ("KEEL_TRUSTED_PROXIES", "127.0.0.1"),
+        ],
+    )
+    .await;
     let from_proxy = server
         .get(
             "/healthz?secret=do-not-log",

@@ -162,6 +162,69 @@ impl PlanState {
     }
 }
 
+/// Why an individual goal cannot be added to a session in `plan` state, if it cannot (no
+/// session yet: it can). Other levels have no session.
+pub fn adding_locked_reason(level: GoalLevel, plan: Option<PlanState>) -> Option<String> {
+    let plan = plan.filter(|_| level == GoalLevel::Individual)?;
+    (!plan.open_for_editing()).then(|| {
+        format!(
+            "These goals are {}; new goals can be added once they are reopened.",
+            plan.label().to_lowercase()
+        )
+    })
+}
+
+/// Why a goal cannot take a check-in, if it cannot: only active goals do, and an individual
+/// goal only once its goal-setting session is approved.
+pub fn check_in_refusal(status: GoalStatus, plan: Option<PlanState>) -> Option<&'static str> {
+    if status != GoalStatus::Active {
+        return Some("Only active goals take check-ins.");
+    }
+    if matches!(plan, Some(state) if state != PlanState::Approved) {
+        return Some("Check-ins start once the manager has approved these goals.");
+    }
+    None
+}
+
+/// Why a goal cannot be edited while its session is in `plan` state, if it cannot.
+pub fn locked_reason(level: GoalLevel, plan: Option<PlanState>) -> Option<String> {
+    if level != GoalLevel::Individual {
+        return None;
+    }
+    match plan {
+        Some(PlanState::Submitted) => Some(
+            "These goals are with the manager for approval; they can be changed again if the manager asks for changes."
+                .into(),
+        ),
+        Some(PlanState::Approved) => Some(
+            "Approved goals are locked. Request a change to reopen them with your manager.".into(),
+        ),
+        _ => None,
+    }
+}
+
+/// Why `status` cannot be set on a goal while its session is in `plan` state, if it cannot.
+/// Nothing changes while an individual goal's session is with the manager; once approved, a
+/// goal may be completed (or made active again), but cancelling it changes what was agreed, so
+/// the session must be reopened first.
+pub fn status_locked_reason(
+    level: GoalLevel,
+    plan: Option<PlanState>,
+    status: GoalStatus,
+) -> Option<String> {
+    if level != GoalLevel::Individual {
+        return None;
+    }
+    match plan {
+        Some(PlanState::Submitted) => locked_reason(level, plan),
+        Some(PlanState::Approved) if status == GoalStatus::Cancelled => Some(
+            "Approved goals are locked. Request a change to reopen them with your manager, then cancel this one."
+                .into(),
+        ),
+        _ => None,
+    }
+}
+
 /// A span of time goals are set for, defined by HR.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Period {

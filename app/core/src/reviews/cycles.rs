@@ -74,6 +74,9 @@ pub struct Cycle {
     pub state: CycleState,
     pub reviewer_types: Vec<ReviewerType>,
     pub anonymous: bool,
+    /// Anonymous answers of a type are shown from this many reviewers up, and each question
+    /// from this many non-empty answers up (`crate::anonymity`).
+    pub anonymity_threshold: i64,
     pub peer_min: i64,
     pub peer_max: i64,
     pub scope: ParticipantScope,
@@ -96,6 +99,11 @@ impl Cycle {
     /// Whether answers of this reviewer type are anonymous to the reviewee.
     pub fn is_anonymous(&self, reviewer: ReviewerType) -> bool {
         self.anonymous && reviewer.may_be_anonymous()
+    }
+
+    /// The anonymity threshold, never below the floor whatever the database holds.
+    pub fn threshold(&self) -> usize {
+        (self.anonymity_threshold.max(0) as usize).max(crate::anonymity::MIN_THRESHOLD)
     }
 
     /// The deadline of a phase, if it has one.
@@ -127,6 +135,8 @@ pub struct CycleForm {
     pub reviewer_types: Vec<String>,
     #[serde(default)]
     pub anonymous: Option<String>,
+    #[serde(default)]
+    pub anonymity_threshold: String,
     #[serde(default)]
     pub peer_min: String,
     #[serde(default)]
@@ -167,6 +177,7 @@ pub struct CycleInput {
     pub template_id: i64,
     pub reviewer_types: Vec<ReviewerType>,
     pub anonymous: bool,
+    pub anonymity_threshold: i64,
     pub peer_min: i64,
     pub peer_max: i64,
     pub scope: ParticipantScope,
@@ -250,12 +261,29 @@ pub fn parse_cycle(form: &CycleForm) -> Result<CycleInput, Vec<FieldError>> {
             },
         }
     };
-    let peer_min = number(&mut errors, "cycle[peer_min]", &form.peer_min, 3);
-    let peer_max = number(&mut errors, "cycle[peer_max]", &form.peer_max, 5);
+    let peer_min = number(&mut errors, "cycle[peer_min]", &form.peer_min, 5);
+    let peer_max = number(&mut errors, "cycle[peer_max]", &form.peer_max, 8);
     if peers && peer_max < peer_min.max(1) {
         errors.push(FieldError::new(
             "cycle[peer_max]",
             "The most peers must be at least the fewest, and at least 1.",
+        ));
+    }
+    let anonymous = form.anonymous.is_some();
+    let anonymity_threshold = match crate::anonymity::parse_threshold(&form.anonymity_threshold) {
+        Ok(n) => n as i64,
+        Err(message) => {
+            errors.push(FieldError::new("cycle[anonymity_threshold]", message));
+            crate::anonymity::DEFAULT_THRESHOLD as i64
+        }
+    };
+    // Fewer peers than the threshold would withhold every anonymous peer answer.
+    if peers && anonymous && peer_min < anonymity_threshold {
+        errors.push(FieldError::new(
+            "cycle[peer_min]",
+            format!(
+                "Anonymous peer answers are shown from {anonymity_threshold} reviewers: ask for at least {anonymity_threshold} peers, or lower the threshold."
+            ),
         ));
     }
     let scope = ParticipantScope::parse(form.scope.trim()).unwrap_or(ParticipantScope::All);
@@ -392,7 +420,8 @@ pub fn parse_cycle(form: &CycleForm) -> Result<CycleInput, Vec<FieldError>> {
         goal_period_id: form.goal_period_id.trim().parse().ok(),
         template_id: template_id.unwrap_or_default(),
         reviewer_types,
-        anonymous: form.anonymous.is_some(),
+        anonymous,
+        anonymity_threshold,
         peer_min: if peers { peer_min } else { 0 },
         peer_max: if peers { peer_max } else { 0 },
         scope,
@@ -404,6 +433,23 @@ pub fn parse_cycle(form: &CycleForm) -> Result<CycleInput, Vec<FieldError>> {
         release_due: release_due.unwrap_or_default(),
         target_distribution,
     })
+}
+
+/// Why answers cannot be saved as a draft (or, with `submit`, submitted) in a cycle in `state`,
+/// if they cannot. Checked by the server function and again in the transaction that saves.
+pub fn saving_refusal(cycle_name: &str, state: CycleState, submit: bool) -> Option<String> {
+    if !matches!(state, CycleState::Nomination | CycleState::Writing) {
+        return Some(format!(
+            "Reviews for {cycle_name} are closed: the cycle is in {}.",
+            state.label().to_lowercase()
+        ));
+    }
+    if submit && state != CycleState::Writing {
+        return Some(
+            "Reviews can be submitted once the writing phase opens; your draft is kept.".into(),
+        );
+    }
+    None
 }
 
 /// Whether the writing deadline (the end of its day, UTC) has passed.

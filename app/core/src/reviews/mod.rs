@@ -13,10 +13,6 @@ pub type CycleId = i64;
 pub type ParticipantId = i64;
 pub type AssignmentId = i64;
 
-/// Anonymous peer or upward answers are shown only when at least this many reviewers of that
-/// type answered: with fewer, a reviewee could tell who wrote what.
-pub const ANONYMITY_THRESHOLD: usize = 3;
-
 mod anonymity;
 mod cycles;
 mod launch;

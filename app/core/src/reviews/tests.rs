@@ -243,24 +243,38 @@ fn answers_are_checked_against_the_version_and_the_reviewer() {
     assert!(short.unwrap_err()[0].message.contains("at least 10"));
 }
 
+fn stored(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+    pairs
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
+}
+
 #[test]
-fn anonymous_answers_need_three_reviewers() {
+fn anonymous_answers_need_the_threshold_of_reviewers_and_of_answers_per_question() {
     let def = template();
     let scales = [scale(1, 5), scale(2, 3)];
-    let two = vec![answers(&[("q2", "4")]), answers(&[("q2", "2")])];
-    match anonymous_view(&def, &scales, ReviewerType::Peer, &two) {
-        AnonymousView::Withheld { reviewers, reason } => {
-            assert_eq!(reviewers, 2);
-            assert!(reason.contains("at least 3"), "{reason}");
+    let answers = stored(&[
+        ("q2", "4"),
+        ("q2", "2"),
+        ("q2", "3"),
+        ("q3", "Always helpful"),
+    ]);
+    match anonymous_view(&def, &scales, ReviewerType::Peer, 5, 4, &answers) {
+        AnonymousView::Withheld { reason } => {
+            assert!(reason.contains("Fewer than 5 peer"), "{reason}");
+            assert!(
+                !reason.contains('4'),
+                "no count below the threshold: {reason}"
+            );
         }
-        other => panic!("two peers must be withheld, got {other:?}"),
+        other => panic!("four of five peers must be withheld, got {other:?}"),
     }
-    let mut three = two.clone();
-    three.push(answers(&[("q2", "3"), ("q3", "Always helpful")]));
-    match anonymous_view(&def, &scales, ReviewerType::Peer, &three) {
+    match anonymous_view(&def, &scales, ReviewerType::Peer, 3, 3, &answers) {
         AnonymousView::Shown {
             reviewers,
             questions,
+            ..
         } => {
             assert_eq!(reviewers, 3);
             assert_eq!(
@@ -276,10 +290,8 @@ fn anonymous_answers_need_three_reviewers() {
                     mean: Some(3.0)
                 }
             );
-            assert_eq!(
-                questions[1].1,
-                Aggregate::Texts(vec!["Always helpful".into()])
-            );
+            // One of three wrote a text: shown, it would be theirs alone.
+            assert_eq!(questions[1].1, Aggregate::TooFewAnswers);
         }
         other => panic!("three peers are shown, got {other:?}"),
     }
@@ -289,13 +301,9 @@ fn anonymous_answers_need_three_reviewers() {
 fn texts_are_sorted_so_order_reveals_nothing() {
     let def = template();
     let scales = [scale(1, 5), scale(2, 3)];
-    let sets = vec![
-        answers(&[("q3", "b")]),
-        answers(&[("q3", "c")]),
-        answers(&[("q3", "a")]),
-    ];
+    let answers = stored(&[("q3", "b"), ("q3", "c"), ("q3", "a")]);
     let AnonymousView::Shown { questions, .. } =
-        anonymous_view(&def, &scales, ReviewerType::Peer, &sets)
+        anonymous_view(&def, &scales, ReviewerType::Peer, 3, 3, &answers)
     else {
         panic!("shown")
     };
@@ -336,8 +344,48 @@ fn cycle_dates_follow_the_phases() {
     assert!(parse_cycle(&form).unwrap_err()[0].message.contains("90"));
     form.target_distribution = "1=10\n2=90".into();
     let input = parse_cycle(&form).unwrap();
-    assert_eq!(input.peer_min, 3);
+    assert_eq!((input.peer_min, input.anonymity_threshold), (5, 5));
     assert_eq!(input.reviewer_types.len(), 3);
+}
+
+#[test]
+fn anonymous_peers_are_asked_for_at_least_the_threshold() {
+    let mut form = CycleForm {
+        name: "H1".into(),
+        starts_on: "2026-01-01".into(),
+        ends_on: "2026-06-30".into(),
+        template_id: "1".into(),
+        reviewer_types: vec!["peer".into()],
+        anonymous: Some("on".into()),
+        peer_min: "3".into(),
+        peer_max: "4".into(),
+        nomination_due: "2026-07-10".into(),
+        writing_due: "2026-07-15".into(),
+        calibration_due: "2026-07-20".into(),
+        release_due: "2026-07-30".into(),
+        ..Default::default()
+    };
+    let errors = parse_cycle(&form).unwrap_err();
+    assert_eq!(errors[0].field, "cycle[peer_min]");
+    assert!(
+        errors[0].message.contains("at least 5 peers"),
+        "{}",
+        errors[0].message
+    );
+    form.anonymity_threshold = "2".into();
+    assert_eq!(
+        parse_cycle(&form).unwrap_err()[0].field,
+        "cycle[anonymity_threshold]"
+    );
+    form.anonymity_threshold = "3".into();
+    assert_eq!(parse_cycle(&form).unwrap().anonymity_threshold, 3);
+    form.anonymous = None;
+    form.anonymity_threshold = String::new();
+    assert_eq!(
+        parse_cycle(&form).unwrap().peer_min,
+        3,
+        "named peers: any minimum"
+    );
 }
 
 #[test]

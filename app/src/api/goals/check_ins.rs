@@ -13,22 +13,15 @@ pub async fn check_in_goal(
     use crate::auth::{current_user, policy, state};
     use crate::error::{AppError, FieldError};
     use crate::store;
-    use keel_core::goals::{parse_check_in_value, Confidence, GoalStatus};
+    use keel_core::goals::{parse_check_in_value, Confidence};
     let user = current_user()?;
     let pool = &state().pool;
     let (row, rel) = support::visible_goal(pool, &user, goal_id).await?;
     if !policy::may_check_in(&user, row.level(), rel) {
         return Err(AppError::Forbidden);
     }
-    if row.status() != GoalStatus::Active {
-        return Err(AppError::Conflict(
-            "Only active goals take check-ins.".into(),
-        ));
-    }
-    if matches!(row.plan_state(), Some(state) if state != PlanState::Approved) {
-        return Err(AppError::Conflict(
-            "Check-ins start once the manager has approved these goals.".into(),
-        ));
+    if let Some(refusal) = keel_core::goals::check_in_refusal(row.status(), row.plan_state()) {
+        return Err(AppError::Conflict(refusal.into()));
     }
     let mut errors = Vec::new();
     let confidence = Confidence::parse(confidence.trim());

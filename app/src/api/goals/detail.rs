@@ -2,10 +2,15 @@
 
 use super::*;
 
-/// Everything on a goal's page: key results, check-ins with their comments, the forecast, the
-/// goals aligned under it, and what the viewer may do.
+/// Everything on a goal's page: key results, the newest check-ins with their comments (or
+/// those before the check-in `check_ins_before`), the discussion (paged the same way by
+/// `comments_before`), the forecast, the goals aligned under it, and what the viewer may do.
 #[server(prefix = "/api", endpoint = "get_goal")]
-pub async fn get_goal(id: GoalId) -> AppResult<GoalDetail> {
+pub async fn get_goal(
+    id: GoalId,
+    check_ins_before: Option<i64>,
+    comments_before: Option<i64>,
+) -> AppResult<GoalDetail> {
     use crate::auth::{current_user, policy, state};
     use crate::error::AppError;
     use crate::store;
@@ -34,7 +39,7 @@ pub async fn get_goal(id: GoalId) -> AppResult<GoalDetail> {
         .into_iter()
         .map(|(_, kr)| kr)
         .collect();
-    let (check_ins, comments) = store::goals::history(pool, id).await?;
+    let history = store::goals::history(pool, id, check_ins_before, comments_before).await?;
     let children = store::goals::children_of(pool, id, PAGE_CHILDREN).await?;
     let children = support::visible_only(pool, &user, children).await?;
     let aligned_total = store::goals::child_counts(pool, &[id], user.id, user.is_hr())
@@ -44,11 +49,13 @@ pub async fn get_goal(id: GoalId) -> AppResult<GoalDetail> {
         .max(children.len() as i64);
     let start = day_number(&period.starts_on).unwrap_or_default();
     let end = day_number(&period.ends_on).unwrap_or_default();
-    let own_series: Vec<(i64, f64)> = check_ins
-        .iter()
-        .map(|c| (c.created_at.div_euclid(86_400), c.progress))
+    // The chart and the forecast use every check-in's (day, progress), not only this page's.
+    let progress_points: Vec<(i64, f64)> = store::goals::progress_series(pool, &[id])
+        .await?
+        .into_iter()
+        .map(|(_, day, progress)| (day, progress))
         .collect();
-    let goal_forecast = forecast(&own_series, start, end);
+    let goal_forecast = forecast(&progress_points, start, end);
     let child_ids: Vec<i64> = children.iter().map(|c| c.id).collect();
     let series = store::goals::progress_series(pool, &child_ids).await?;
     let mut forecast_count = 0;
@@ -98,8 +105,11 @@ pub async fn get_goal(id: GoalId) -> AppResult<GoalDetail> {
         parent,
         path,
         key_results,
-        check_ins,
-        comments,
+        check_ins: history.check_ins,
+        earlier_check_ins: history.earlier_check_ins,
+        comments: history.comments,
+        earlier_comments: history.earlier_comments,
+        progress_points,
         children: children.iter().map(|c| support::summarize(c, 0)).collect(),
         alignments,
         forecast: goal_forecast,

@@ -21,7 +21,7 @@ pub async fn get_goal_form_options(
             if !policy::may_edit_goal(&user, row.level(), rel) {
                 return Err(AppError::Forbidden);
             }
-            Some(get_goal(id).await?)
+            Some(get_goal(id, None, None).await?)
         }
         None => None,
     };
@@ -126,13 +126,9 @@ pub async fn create_goal(goal: GoalForm, key_results: Option<Vec<KeyResultForm>>
         ));
     }
     if input.level == GoalLevel::Individual {
-        if let Some(state) = store::goals::plan_state(pool, owner, input.period_id).await? {
-            if !state.open_for_editing() {
-                return Err(AppError::Conflict(format!(
-                    "These goals are {}; new goals can be added once they are reopened.",
-                    state.label().to_lowercase()
-                )));
-            }
+        let plan = store::goals::plan_state(pool, owner, input.period_id).await?;
+        if let Some(reason) = keel_core::goals::adding_locked_reason(input.level, plan) {
+            return Err(AppError::Conflict(reason));
         }
     }
     support::check_parent(pool, &user, input.parent_id, input.period_id).await?;
@@ -188,7 +184,7 @@ pub async fn update_goal(
 }
 
 /// Marks a goal completed, cancelled, or active again (within the goal-setting lock:
-/// `support::status_locked_reason`).
+/// `keel_core::goals::status_locked_reason`, checked again where the status is written).
 #[server(prefix = "/api", endpoint = "set_goal_status")]
 pub async fn set_goal_status(id: GoalId, status: GoalStatus) -> AppResult<()> {
     use crate::auth::{current_user, policy, state};
@@ -199,7 +195,9 @@ pub async fn set_goal_status(id: GoalId, status: GoalStatus) -> AppResult<()> {
     if !policy::may_edit_goal(&user, row.level(), rel) {
         return Err(AppError::Forbidden);
     }
-    if let Some(reason) = support::status_locked_reason(&row, status) {
+    if let Some(reason) =
+        keel_core::goals::status_locked_reason(row.level(), row.plan_state(), status)
+    {
         return Err(AppError::Conflict(reason));
     }
     crate::store::goals::set_status(pool, id, status, user.id).await

@@ -72,10 +72,16 @@ pub struct GoalDetail {
     /// The ids of the goals above it that the viewer may see, top first (to open the tree here).
     pub path: Vec<GoalId>,
     pub key_results: Vec<KeyResult>,
-    /// Oldest first.
+    /// The newest page of check-ins (`store::goals::CHECK_IN_PAGE`), oldest first.
     pub check_ins: Vec<CheckIn>,
-    /// Comments on the goal itself (goal-setting discussion), oldest first.
+    /// The check-in to pass as `check_ins_before` for the page before, when there is one.
+    pub earlier_check_ins: Option<i64>,
+    /// Comments on the goal itself (goal-setting discussion), the newest page, oldest first.
     pub comments: Vec<GoalComment>,
+    /// The comment to pass as `comments_before` for the page before, when there is one.
+    pub earlier_comments: Option<i64>,
+    /// (day, progress) of every check-in, for the chart.
+    pub progress_points: Vec<(i64, f64)>,
     pub children: Vec<GoalSummary>,
     /// Who aligned each of `children` here and when, and whether it counts towards this goal.
     pub alignments: Vec<Alignment>,
@@ -101,6 +107,10 @@ pub struct Alignment {
 /// Why an aligned goal does not count towards its parent.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 pub enum Uncounted {
+    /// The parent's progress is set by hand (its key results), not rolled up.
+    ParentManual,
+    /// The goal was cancelled.
+    Cancelled,
     /// An individual goal whose goal-setting session is not approved yet.
     NotAgreed,
     /// A private goal under a goal with more readers.

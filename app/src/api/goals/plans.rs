@@ -39,7 +39,9 @@ pub async fn get_goal_plan(owner_id: PersonId, period_id: PeriodId) -> AppResult
             None => None,
         }
         .map(|p| p.to_ref());
-        let (_, comments) = store::goals::history(pool, row.id).await?;
+        let comments = store::goals::history(pool, row.id, None, None)
+            .await?
+            .comments;
         goals.push(PlanGoal {
             goal,
             parent,

@@ -185,10 +185,17 @@ pub async fn check_parent(
     Ok(())
 }
 
-/// Why `child` does not count towards `parent`'s rolled-up progress, if it does not (the rule
-/// is `keel_core::goals::counts_towards_parent`, as `store::goals::recompute` applies it).
+/// Why `child` does not count towards `parent`'s progress, if it does not: the parent is not
+/// rolled up, the child is cancelled, or `keel_core::goals::counts_towards_parent` says no (as
+/// `store::goals::recompute` applies them).
 pub fn uncounted(child: &GoalRow, parent: &GoalRow) -> Option<Uncounted> {
-    use keel_core::goals::{counts_towards_parent, Visibility};
+    use keel_core::goals::{counts_towards_parent, GoalStatus, ProgressMode, Visibility};
+    if ProgressMode::parse(&parent.progress_mode) != Some(ProgressMode::RolledUp) {
+        return Some(Uncounted::ParentManual);
+    }
+    if child.status() == GoalStatus::Cancelled {
+        return Some(Uncounted::Cancelled);
+    }
     let visibility =
         |row: &GoalRow| Visibility::parse(&row.visibility).unwrap_or(Visibility::Private);
     let agreed = child.level() != GoalLevel::Individual
@@ -203,39 +210,7 @@ pub fn uncounted(child: &GoalRow, parent: &GoalRow) -> Option<Uncounted> {
     }
 }
 
-/// Why the goal cannot be edited right now, if it cannot: individual goals are edited while
-/// their goal-setting session is a draft or has changes requested.
+/// Why the goal cannot be edited now, if it cannot (`keel_core::goals::locked_reason`).
 pub fn locked_reason(row: &GoalRow) -> Option<String> {
-    if row.level() != GoalLevel::Individual {
-        return None;
-    }
-    match row.plan_state() {
-        Some(keel_core::goals::PlanState::Submitted) => Some(
-            "These goals are with the manager for approval; they can be changed again if the manager asks for changes."
-                .into(),
-        ),
-        Some(keel_core::goals::PlanState::Approved) => Some(
-            "Approved goals are locked. Request a change to reopen them with your manager.".into(),
-        ),
-        _ => None,
-    }
-}
-
-/// Why `status` cannot be set on the goal right now, if it cannot. Nothing changes while an
-/// individual goal's plan is with the manager; once the plan is approved, a goal may be
-/// completed (or made active again), but cancelling it changes what was agreed, so the plan
-/// must be reopened first.
-pub fn status_locked_reason(row: &GoalRow, status: keel_core::goals::GoalStatus) -> Option<String> {
-    use keel_core::goals::{GoalStatus, PlanState};
-    if row.level() != GoalLevel::Individual {
-        return None;
-    }
-    match row.plan_state() {
-        Some(PlanState::Submitted) => locked_reason(row),
-        Some(PlanState::Approved) if status == GoalStatus::Cancelled => Some(
-            "Approved goals are locked. Request a change to reopen them with your manager, then cancel this one."
-                .into(),
-        ),
-        _ => None,
-    }
+    keel_core::goals::locked_reason(row.level(), row.plan_state())
 }

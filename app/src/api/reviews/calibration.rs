@@ -134,18 +134,8 @@ pub async fn change_final_rating(
     let p = support::participant(pool, participant_id).await?;
     let who = support::standing(pool, &user, &p).await?;
     policy::check(policy::may_change_final_rating(&user, who))?;
-    let cycle = support::cycle(pool, p.cycle_id).await?;
-    if cycle.state != CycleState::Calibration {
-        return Err(AppError::Conflict(
-            "Ratings change only while the cycle is in calibration.".into(),
-        ));
-    }
-    if p.released_at.is_some() {
-        return Err(AppError::Conflict(format!(
-            "{}'s results have been released; the rating can no longer change.",
-            p.person_name
-        )));
-    }
+    // The phase and whether the result is released are checked where the rating is written
+    // (`store::reviews::set_final_rating`), in its transaction.
     let version = support::version(pool, p.template_version_id).await?;
     let scales = store::reviews::scales(pool).await?;
     let scale = support::overall_scale(&version, &scales)?;

@@ -252,6 +252,9 @@ pub struct Nominations {
     pub options: Vec<PeerOption>,
     pub viewer_is_reviewee: bool,
     pub viewer_is_manager: bool,
+    /// The viewer may approve, decline or add peers now: the launch manager or HR while
+    /// nomination is open; HR alone once writing has opened.
+    pub may_change: bool,
 }
 
 /// One named review (self, manager, or non-anonymous peer/upward): (prompt, answer text).

@@ -54,10 +54,16 @@ pub async fn get_nominations(participant_id: ParticipantId) -> AppResult<Nominat
         options,
         viewer_is_reviewee: who.is_reviewee(),
         viewer_is_manager: policy::may_decide_peers(&user, who),
+        may_change: match cycle.state {
+            CycleState::Nomination => policy::may_decide_peers(&user, who),
+            CycleState::Writing => policy::may_change_frozen_peers(&user, who),
+            _ => false,
+        },
     })
 }
 
-/// The reviewee proposes their peer reviewers (between the cycle's minimum and maximum).
+/// The reviewee proposes their peer reviewers (between the cycle's minimum and maximum, counted
+/// with those already approved, in the transaction that writes them, as is the phase).
 #[server(prefix = "/api", endpoint = "nominate_peers")]
 pub async fn nominate_peers(
     participant_id: ParticipantId,
@@ -73,11 +79,6 @@ pub async fn nominate_peers(
         return Err(AppError::not_found("That review"));
     }
     let cycle = support::cycle(pool, p.cycle_id).await?;
-    if cycle.state != CycleState::Nomination {
-        return Err(AppError::Conflict(
-            "Peer nomination for this cycle is closed.".into(),
-        ));
-    }
     let mut ids: Vec<i64> = Vec::new();
     for text in peers.unwrap_or_default() {
         let id = support::parse_id(&text, "That colleague")?;
@@ -90,23 +91,6 @@ pub async fn nominate_peers(
         if !ids.contains(&id) {
             ids.push(id);
         }
-    }
-    let approved = store::reviews::nominations(pool, p.id)
-        .await?
-        .iter()
-        .filter(|n| {
-            n.state != "nominated" && n.state != "declined" && !ids.contains(&n.reviewer_id)
-        })
-        .count() as i64;
-    let total = ids.len() as i64 + approved;
-    if total < cycle.peer_min || total > cycle.peer_max {
-        return Err(AppError::invalid(
-            "peers",
-            format!(
-                "Choose between {} and {} peers ({} chosen).",
-                cycle.peer_min, cycle.peer_max, total
-            ),
-        ));
     }
     for id in &ids {
         match store::people::card(pool, *id).await? {
@@ -141,7 +125,10 @@ pub async fn nominate_peers(
     store::reviews::nominate(pool, &p, &cycle, &ids).await
 }
 
-/// The manager approves or declines a nominated peer, or adds one by e-mail.
+/// The manager approves or declines a nominated peer, or adds one by e-mail, while nomination
+/// is open. When writing opens the set is frozen: only HR changes it, the minimum is
+/// rechecked and the change audited. The reply never depends on whether a peer has started
+/// writing: approving an approved peer succeeds, and declining one discards nothing they wrote.
 #[server(prefix = "/api", endpoint = "decide_peer")]
 pub async fn decide_peer(
     participant_id: ParticipantId,
@@ -154,16 +141,11 @@ pub async fn decide_peer(
     let user = current_user()?;
     let pool = &state().pool;
     let p = support::participant(pool, participant_id).await?;
-    policy::check(policy::may_decide_peers(
-        &user,
-        support::standing(pool, &user, &p).await?,
-    ))?;
+    let who = support::standing(pool, &user, &p).await?;
+    policy::check(policy::may_decide_peers(&user, who))?;
     let cycle = support::cycle(pool, p.cycle_id).await?;
-    if !matches!(cycle.state, CycleState::Nomination | CycleState::Writing) {
-        return Err(AppError::Conflict(
-            "Peer reviewers can no longer change in this cycle.".into(),
-        ));
-    }
+    // Whether the phase allows it is decided in the transaction that writes the decision.
+    let may_change_frozen = policy::may_change_frozen_peers(&user, who);
     let peer = peer.trim();
     let peer_id = match peer.parse::<i64>() {
         Ok(id) => id,
@@ -195,9 +177,10 @@ pub async fn decide_peer(
     store::reviews::decide_nomination(
         pool,
         &p,
-        cycle.id,
+        &cycle,
         peer_id,
         decision == PeerDecision::Approve,
+        may_change_frozen,
         user.id,
     )
     .await

@@ -8,7 +8,9 @@ use crate::error::AppError;
 use crate::store::reviews::{ParticipantRow, TemplateVersion};
 use crate::store::{self, Pool};
 use keel_core::people::CurrentUser;
-use keel_core::reviews::{anonymous_view, overall_score, template_problems};
+use keel_core::reviews::{
+    anonymous_view, overall_score, template_problems, withheld_while_writing,
+};
 
 pub fn today() -> i64 {
     store::now().div_euclid(86_400)
@@ -119,9 +121,10 @@ pub async fn participant(pool: &Pool, id: ParticipantId) -> AppResult<Participan
 }
 
 /// The reviews of a participant as anyone may see them: named reviews for self, manager
-/// and non-anonymous peers and upward reviewers; anonymous types only aggregated, and only
-/// from `ANONYMITY_THRESHOLD` reviewers up. This is the one place answers leave the server
-/// for a reviewee, their managers or HR.
+/// and non-anonymous peers and upward reviewers; anonymous types only aggregated, only after
+/// writing has closed, only from the cycle's threshold of reviewers up and each question from
+/// that many non-empty answers up. This is the one place answers leave the server for a
+/// reviewee, their managers or HR.
 pub async fn reviews_for(
     pool: &Pool,
     cycle: &Cycle,
@@ -163,34 +166,23 @@ pub async fn reviews_for(
         .copied()
         .filter(|k| cycle.has(*k) && cycle.is_anonymous(*k))
     {
-        let sets: Vec<Answers> = submitted
-            .iter()
-            .filter(|(k, ..)| *k == kind)
-            .map(|(_, _, _, a)| a.clone())
-            .collect();
         let expected = counts
             .iter()
             .find(|(k, ..)| k == kind.as_str())
             .map(|c| c.1)
             .unwrap_or(0);
-        if expected == 0 && sets.is_empty() {
+        let reviewers = submitted.iter().filter(|(k, ..)| *k == kind).count();
+        if expected == 0 && reviewers == 0 {
             continue;
         }
         let view = if matches!(cycle.state, CycleState::Nomination | CycleState::Writing) {
-            // While reviews still arrive, each new one would change the aggregate and so
-            // could be singled out: nothing anonymous is shown until writing has closed.
-            let noun = kind.label().to_lowercase();
-            AnonymousView::Withheld {
-                reviewers: sets.len(),
-                reason: format!(
-                    "{} {noun} review{} submitted so far. Anonymous answers are shown only when at least {} {noun} reviewers have answered, and only after writing has closed, so that nobody can be identified.",
-                    sets.len(),
-                    if sets.len() == 1 { " was" } else { "s were" },
-                    keel_core::reviews::ANONYMITY_THRESHOLD,
-                ),
-            }
+            // While reviews still arrive, each new one would change the aggregate (and how
+            // many have arrived is a clue in itself): nothing anonymous is shown, not even a
+            // count, until writing has closed.
+            withheld_while_writing(kind, cycle.threshold())
         } else {
-            anonymous_view(def, scales, kind, &sets)
+            let answers = store::reviews::anonymous_answers(pool, p.id, kind).await?;
+            anonymous_view(def, scales, kind, cycle.threshold(), reviewers, &answers)
         };
         anonymous.push(AnonymousSection { kind, view });
     }

@@ -192,7 +192,9 @@ pub async fn save_review(
     use crate::auth::{current_user, state};
     use crate::error::AppError;
     use crate::store;
-    use keel_core::reviews::{check_answers, overall_score, past_due, Completeness};
+    use keel_core::reviews::{
+        check_answers, overall_score, past_due, saving_refusal, Completeness,
+    };
     let user = current_user()?;
     let pool = &state().pool;
     let a = store::reviews::assignment(pool, assignment_id)
@@ -213,18 +215,9 @@ pub async fn save_review(
         _ => {}
     }
     let cycle = support::cycle(pool, a.cycle_id).await?;
-    if !matches!(cycle.state, CycleState::Nomination | CycleState::Writing) {
-        return Err(AppError::Conflict(format!(
-            "Reviews for {} are closed: the cycle is in {}.",
-            cycle.name,
-            cycle.state.label().to_lowercase()
-        )));
-    }
     let submit = intent == SaveIntent::Submit;
-    if submit && cycle.state != CycleState::Writing {
-        return Err(AppError::Conflict(
-            "Reviews can be submitted once the writing phase opens; your draft is kept.".into(),
-        ));
+    if let Some(refusal) = saving_refusal(&cycle.name, cycle.state, submit) {
+        return Err(AppError::Conflict(refusal));
     }
     if submit && past_due(&cycle.writing_due, support::today()) {
         return Err(AppError::Conflict(format!(
@@ -249,9 +242,7 @@ pub async fn save_review(
     )
     .map_err(AppError::Invalid)?;
     let score = overall_score(&version.definition, &scales, &kept);
-    let saved_at =
-        store::reviews::save_answers(pool, &a, &kept, submit, score, cycle.is_anonymous(a.kind()))
-            .await?;
+    let saved_at = store::reviews::save_answers(pool, &a, &cycle, &kept, submit, score).await?;
     if submit {
         leptos_axum::redirect("/reviews");
     }

@@ -81,6 +81,13 @@ pub fn may_decide_peers(user: &CurrentUser, standing: ReviewStanding) -> bool {
     !standing.is_reviewee() && (standing.is_launch_manager || user.is_hr())
 }
 
+/// Changing peers once writing has opened, when the reviewer set is frozen: HR only (the
+/// launch manager could otherwise swap peers until the anonymous group is one they can read).
+/// Still never on their own review.
+pub fn may_change_frozen_peers(user: &CurrentUser, standing: ReviewStanding) -> bool {
+    !standing.is_reviewee() && user.is_hr()
+}
+
 /// Acknowledging a result: the reviewee, once it is released.
 pub fn may_acknowledge(standing: ReviewStanding, released: bool) -> bool {
     standing.is_reviewee() && released
@@ -162,6 +169,11 @@ mod tests {
         assert!(may_nominate_peers(REVIEWEE) && !may_nominate_peers(LAUNCH_MANAGER));
         assert!(may_acknowledge(REVIEWEE, true) && !may_acknowledge(REVIEWEE, false));
         assert!(!may_acknowledge(LAUNCH_MANAGER, true));
+        // Once writing opens the peers are frozen: HR alone changes them.
+        assert!(!may_change_frozen_peers(&manager, LAUNCH_MANAGER));
+        let hr = user(&[keel_core::people::Role::HrAdmin], false);
+        assert!(may_change_frozen_peers(&hr, COLLEAGUE));
+        assert!(!may_change_frozen_peers(&hr, REVIEWEE));
     }
 
     #[test]

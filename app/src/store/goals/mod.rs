@@ -5,7 +5,7 @@
 //! Reads return rows as stored, private goals included: the API layer decides who sees what
 //! (`visible_only`), so the rule lives in one place.
 
-use super::{audit, internal, now, Pool, Tx};
+use super::{audit, internal, is_sqlite, now, Pool, Tx};
 use crate::error::{AppError, AppResult};
 use keel_core::goals::{
     counts_towards_parent, goal_progress, CheckIn, Confidence, Direction, GoalComment, GoalId,

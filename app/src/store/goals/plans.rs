@@ -3,6 +3,29 @@
 
 use super::*;
 
+/// The state of a person's goal-setting session for a period, read inside a write transaction
+/// that depends on it (on PostgreSQL the row is locked, and `move_plan` locks it too, so a goal
+/// cannot be added, edited or cancelled while the session moves past the state that allowed it).
+pub(super) async fn plan_in(
+    tx: &mut Tx<'_>,
+    sqlite: bool,
+    owner: PersonId,
+    period: PeriodId,
+) -> AppResult<Option<PlanState>> {
+    let sql = if sqlite {
+        "SELECT state FROM goal_plans WHERE owner_id = $1 AND period_id = $2"
+    } else {
+        "SELECT state FROM goal_plans WHERE owner_id = $1 AND period_id = $2 FOR UPDATE"
+    };
+    let state: Option<String> = sqlx::query_scalar(sql)
+        .bind(owner)
+        .bind(period)
+        .fetch_optional(&mut **tx)
+        .await
+        .map_err(internal)?;
+    Ok(state.as_deref().and_then(PlanState::parse))
+}
+
 pub async fn plan_state(
     pool: &Pool,
     owner: PersonId,
@@ -32,13 +55,18 @@ pub async fn move_plan(
     actor: PersonId,
 ) -> AppResult<()> {
     let mut tx = crate::store::begin_write(pool).await?;
-    let row: Option<(i64, String)> =
-        sqlx::query_as("SELECT id, state FROM goal_plans WHERE owner_id = $1 AND period_id = $2")
-            .bind(owner)
-            .bind(period)
-            .fetch_optional(&mut *tx)
-            .await
-            .map_err(internal)?;
+    // Locked on PostgreSQL: of two managers acting at once, the second sees the first's move.
+    let sql = if is_sqlite(pool) {
+        "SELECT id, state FROM goal_plans WHERE owner_id = $1 AND period_id = $2"
+    } else {
+        "SELECT id, state FROM goal_plans WHERE owner_id = $1 AND period_id = $2 FOR UPDATE"
+    };
+    let row: Option<(i64, String)> = sqlx::query_as(sql)
+        .bind(owner)
+        .bind(period)
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(internal)?;
     let Some((plan_id, state)) = row else {
         return Err(AppError::Conflict(
             "There are no goals to act on for this period yet.".into(),

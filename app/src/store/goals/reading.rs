@@ -336,29 +336,69 @@ impl From<CommentRow> for GoalComment {
     }
 }
 
-/// A goal's check-ins, oldest first, each with the comments under it; and the comments on the
-/// goal itself.
-pub async fn history(pool: &Pool, goal: GoalId) -> AppResult<(Vec<CheckIn>, Vec<GoalComment>)> {
-    let rows = sqlx::query_as::<_, CheckInRow>(
+/// Check-ins a goal's page shows at a time (the newest; earlier ones are a link away).
+pub const CHECK_IN_PAGE: i64 = 20;
+/// Comments on a goal itself shown at a time.
+pub const COMMENT_PAGE: i64 = 50;
+
+/// One page of a goal's history, each list oldest first; `earlier_*` is the key (an id) to ask
+/// for the page before, when there is one.
+pub struct History {
+    pub check_ins: Vec<CheckIn>,
+    pub earlier_check_ins: Option<i64>,
+    pub comments: Vec<GoalComment>,
+    pub earlier_comments: Option<i64>,
+}
+
+/// `(created_at, id)` of a check-in or comment of `goal`, the key a page continues from.
+async fn page_key(
+    pool: &Pool,
+    table: &str,
+    goal: GoalId,
+    id: i64,
+) -> AppResult<Option<(i64, i64)>> {
+    sqlx::query_as(&format!(
+        "SELECT created_at, id FROM {table} WHERE id = $1 AND goal_id = $2"
+    ))
+    .bind(id)
+    .bind(goal)
+    .fetch_optional(pool)
+    .await
+    .map_err(internal)
+}
+
+/// The newest `CHECK_IN_PAGE` check-ins of a goal before the check-in `check_ins_before` (or
+/// the newest of all), each with the comments under it, and the newest `COMMENT_PAGE` comments
+/// on the goal itself before `comments_before`. Paged by key: (created_at, id) descending,
+/// through the (goal_id, created_at) indexes, however long the history grows.
+pub async fn history(
+    pool: &Pool,
+    goal: GoalId,
+    check_ins_before: Option<i64>,
+    comments_before: Option<i64>,
+) -> AppResult<History> {
+    let before = match check_ins_before {
+        Some(id) => page_key(pool, "check_ins", goal, id).await?,
+        None => None,
+    };
+    let (at, id) = before.unwrap_or((i64::MAX, i64::MAX));
+    let mut rows = sqlx::query_as::<_, CheckInRow>(
         "SELECT c.id, e.name AS author_name, c.confidence, c.comment, c.progress,
             c.key_result_values, c.created_at
          FROM check_ins c JOIN employees e ON e.id = c.author_id
-         WHERE c.goal_id = $1 ORDER BY c.created_at, c.id",
+         WHERE c.goal_id = $1 AND (c.created_at < $2 OR (c.created_at = $2 AND c.id < $3))
+         ORDER BY c.created_at DESC, c.id DESC LIMIT $4",
     )
     .bind(goal)
+    .bind(at)
+    .bind(id)
+    .bind(CHECK_IN_PAGE + 1)
     .fetch_all(pool)
     .await
     .map_err(internal)?;
-    let comments = sqlx::query_as::<_, CommentRow>(
-        "SELECT c.id, c.check_in_id, c.author_id, e.name AS author_name, c.body, c.created_at
-         FROM goal_comments c JOIN employees e ON e.id = c.author_id
-         WHERE c.goal_id = $1 ORDER BY c.created_at, c.id",
-    )
-    .bind(goal)
-    .fetch_all(pool)
-    .await
-    .map_err(internal)?;
-    let mut on_goal = Vec::new();
+    let more_check_ins = rows.len() as i64 > CHECK_IN_PAGE;
+    rows.truncate(CHECK_IN_PAGE as usize);
+    rows.reverse();
     let mut check_ins: Vec<CheckIn> = rows
         .into_iter()
         .map(|r| CheckIn {
@@ -373,17 +413,65 @@ pub async fn history(pool: &Pool, goal: GoalId) -> AppResult<(Vec<CheckIn>, Vec<
             comments: Vec::new(),
         })
         .collect();
-    for comment in comments {
-        let comment = GoalComment::from(comment);
-        match comment
-            .check_in_id
-            .and_then(|id| check_ins.iter_mut().find(|c| c.id == id))
-        {
-            Some(check_in) => check_in.comments.push(comment),
-            None => on_goal.push(comment),
+    let earlier_check_ins = more_check_ins
+        .then(|| check_ins.first().map(|c| c.id))
+        .flatten();
+    if !check_ins.is_empty() {
+        let list = (2..check_ins.len() + 2)
+            .map(|i| format!("${i}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let sql = format!(
+            "SELECT c.id, c.check_in_id, c.author_id, e.name AS author_name, c.body, c.created_at
+             FROM goal_comments c JOIN employees e ON e.id = c.author_id
+             WHERE c.goal_id = $1 AND c.check_in_id IN ({list}) ORDER BY c.created_at, c.id"
+        );
+        let mut query = sqlx::query_as::<_, CommentRow>(&sql).bind(goal);
+        for c in &check_ins {
+            query = query.bind(c.id);
+        }
+        for comment in query.fetch_all(pool).await.map_err(internal)? {
+            let comment = GoalComment::from(comment);
+            if let Some(check_in) = check_ins
+                .iter_mut()
+                .find(|c| Some(c.id) == comment.check_in_id)
+            {
+                check_in.comments.push(comment);
+            }
         }
     }
-    Ok((check_ins, on_goal))
+    let before = match comments_before {
+        Some(id) => page_key(pool, "goal_comments", goal, id).await?,
+        None => None,
+    };
+    let (at, id) = before.unwrap_or((i64::MAX, i64::MAX));
+    let mut rows = sqlx::query_as::<_, CommentRow>(
+        "SELECT c.id, c.check_in_id, c.author_id, e.name AS author_name, c.body, c.created_at
+         FROM goal_comments c JOIN employees e ON e.id = c.author_id
+         WHERE c.goal_id = $1 AND c.check_in_id IS NULL
+            AND (c.created_at < $2 OR (c.created_at = $2 AND c.id < $3))
+         ORDER BY c.created_at DESC, c.id DESC LIMIT $4",
+    )
+    .bind(goal)
+    .bind(at)
+    .bind(id)
+    .bind(COMMENT_PAGE + 1)
+    .fetch_all(pool)
+    .await
+    .map_err(internal)?;
+    let more_comments = rows.len() as i64 > COMMENT_PAGE;
+    rows.truncate(COMMENT_PAGE as usize);
+    rows.reverse();
+    let comments: Vec<GoalComment> = rows.into_iter().map(GoalComment::from).collect();
+    let earlier_comments = more_comments
+        .then(|| comments.first().map(|c| c.id))
+        .flatten();
+    Ok(History {
+        check_ins,
+        earlier_check_ins,
+        comments,
+        earlier_comments,
+    })
 }
 
 /// The (day, progress) of every check-in of each of `goals`, for forecasts.

@@ -196,6 +196,12 @@ async fn snapshot(tx: &mut Tx<'_>, id: GoalId) -> AppResult<Option<serde_json::V
 pub async fn create(pool: &Pool, new: NewGoal<'_>, actor: PersonId) -> AppResult<GoalId> {
     let input = new.input;
     let mut tx = crate::store::begin_write(pool).await?;
+    if input.level == GoalLevel::Individual {
+        let plan = super::plan_in(&mut tx, is_sqlite(pool), new.owner, input.period_id).await?;
+        if let Some(reason) = keel_core::goals::adding_locked_reason(input.level, plan) {
+            return Err(AppError::Conflict(reason));
+        }
+    }
     if let Some(parent) = input.parent_id {
         check_parent(&mut tx, None, input.level, parent, new.owner, true).await?;
     }
@@ -257,8 +263,9 @@ pub async fn create(pool: &Pool, new: NewGoal<'_>, actor: PersonId) -> AppResult
     Ok(id)
 }
 
-/// Changes a goal's fields and key results (key results missing from `input` are removed).
-/// The owner, level and period stay as they are.
+/// Changes a goal's fields and key results (key results missing from `input` are removed),
+/// if the goal-setting session, read in this transaction, allows it. The owner, level and
+/// period stay as they are.
 pub async fn update(pool: &Pool, id: GoalId, input: &GoalInput, actor: PersonId) -> AppResult<()> {
     let mut tx = crate::store::begin_write(pool).await?;
     let before = snapshot(&mut tx, id)
@@ -270,6 +277,13 @@ pub async fn update(pool: &Pool, id: GoalId, input: &GoalInput, actor: PersonId)
         .unwrap_or(GoalLevel::Individual);
     let old_parent = before["parent_id"].as_i64();
     let owner = before["owner_id"].as_i64().unwrap_or_default();
+    if level == GoalLevel::Individual {
+        let period = before["period_id"].as_i64().unwrap_or_default();
+        let plan = super::plan_in(&mut tx, is_sqlite(pool), owner, period).await?;
+        if let Some(reason) = keel_core::goals::locked_reason(level, plan) {
+            return Err(AppError::Conflict(reason));
+        }
+    }
     let newly_aligned = input.parent_id.filter(|parent| Some(*parent) != old_parent);
     if let Some(parent) = input.parent_id {
         check_parent(
@@ -531,7 +545,8 @@ pub async fn recompute(tx: &mut Tx<'_>, goal: GoalId) -> AppResult<()> {
     Ok(())
 }
 
-/// Sets a goal's status (active, completed, cancelled).
+/// Sets a goal's status (active, completed, cancelled), if the goal-setting session, read in
+/// this transaction, allows it (`keel_core::goals::status_locked_reason`).
 pub async fn set_status(
     pool: &Pool,
     id: GoalId,
@@ -542,6 +557,18 @@ pub async fn set_status(
     let before = snapshot(&mut tx, id)
         .await?
         .ok_or_else(|| AppError::not_found("That goal"))?;
+    let level = before["level"]
+        .as_str()
+        .and_then(GoalLevel::parse)
+        .unwrap_or(GoalLevel::Individual);
+    if level == GoalLevel::Individual {
+        let owner = before["owner_id"].as_i64().unwrap_or_default();
+        let period = before["period_id"].as_i64().unwrap_or_default();
+        let plan = super::plan_in(&mut tx, is_sqlite(pool), owner, period).await?;
+        if let Some(reason) = keel_core::goals::status_locked_reason(level, plan, status) {
+            return Err(AppError::Conflict(reason));
+        }
+    }
     sqlx::query("UPDATE goals SET status = $1, updated_at = $2 WHERE id = $3")
         .bind(status.as_str())
         .bind(now())
@@ -577,7 +604,29 @@ pub async fn check_in(
     comment: &str,
     actor: PersonId,
 ) -> AppResult<i64> {
+    let sqlite = is_sqlite(pool);
     let mut tx = crate::store::begin_write(pool).await?;
+    // The goal may have been completed or cancelled, or its session reopened, since the
+    // request was checked: read both again here (locked on PostgreSQL).
+    let facts: Option<(String, String, i64, i64)> = sqlx::query_as(if sqlite {
+        "SELECT status, level, owner_id, period_id FROM goals WHERE id = $1"
+    } else {
+        "SELECT status, level, owner_id, period_id FROM goals WHERE id = $1 FOR UPDATE"
+    })
+    .bind(goal)
+    .fetch_optional(&mut *tx)
+    .await
+    .map_err(internal)?;
+    let (status, level, owner, period) = facts.ok_or_else(|| AppError::not_found("That goal"))?;
+    let plan = if GoalLevel::parse(&level) == Some(GoalLevel::Individual) {
+        super::plan_in(&mut tx, sqlite, owner, period).await?
+    } else {
+        None
+    };
+    let status = GoalStatus::parse(&status).unwrap_or(GoalStatus::Active);
+    if let Some(refusal) = keel_core::goals::check_in_refusal(status, plan) {
+        return Err(AppError::Conflict(refusal.into()));
+    }
     let at = now();
     for (kr, value) in values {
         let changed = sqlx::query(

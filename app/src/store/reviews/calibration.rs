@@ -188,7 +188,8 @@ pub async fn rating_changes(
     .map_err(internal)
 }
 
-/// Changes a final rating: the change, its history row and its audit row in one transaction.
+/// Changes a final rating: the change, its history row and its audit row in one transaction,
+/// which first checks that the cycle is in calibration and the result not released.
 pub async fn set_final_rating(
     pool: &Pool,
     participant: &ParticipantRow,
@@ -196,11 +197,32 @@ pub async fn set_final_rating(
     justification: &str,
     actor: PersonId,
 ) -> AppResult<()> {
-    let before = participant
-        .final_rating
-        .map(|r| r as f64)
-        .or(participant.proposed_rating);
+    let sqlite = is_sqlite(pool);
     let mut tx = crate::store::begin_write(pool).await?;
+    // What the caller checked may have changed since (the cycle moved on, the department was
+    // released, someone else changed the rating): read it again, locked, in this transaction.
+    if super::phase_in(&mut tx, sqlite, participant.cycle_id).await? != CycleState::Calibration {
+        return Err(AppError::Conflict(
+            "Ratings change only while the cycle is in calibration.".into(),
+        ));
+    }
+    let now_row: (Option<i64>, Option<f64>, Option<i64>) = sqlx::query_as(if sqlite {
+        "SELECT final_rating, proposed_rating, released_at FROM review_participants WHERE id = $1"
+    } else {
+        "SELECT final_rating, proposed_rating, released_at FROM review_participants WHERE id = $1 FOR UPDATE"
+    })
+    .bind(participant.id)
+    .fetch_one(&mut *tx)
+    .await
+    .map_err(internal)?;
+    let (final_rating, proposed_rating, released_at) = now_row;
+    if released_at.is_some() {
+        return Err(AppError::Conflict(format!(
+            "{}'s results have been released; the rating can no longer change.",
+            participant.person_name
+        )));
+    }
+    let before = final_rating.map(|r| r as f64).or(proposed_rating);
     sqlx::query("UPDATE review_participants SET final_rating = $1 WHERE id = $2")
         .bind(rating)
         .bind(participant.id)

@@ -16,6 +16,7 @@ struct CycleRow {
     state: String,
     reviewer_types: String,
     anonymous: i64,
+    anonymity_threshold: i64,
     peer_min: i64,
     peer_max: i64,
     scope: String,
@@ -40,6 +41,7 @@ impl From<CycleRow> for Cycle {
             state: CycleState::parse(&r.state).unwrap_or(CycleState::Draft),
             reviewer_types: parse_reviewer_types(&r.reviewer_types),
             anonymous: r.anonymous != 0,
+            anonymity_threshold: r.anonymity_threshold,
             peer_min: r.peer_min,
             peer_max: r.peer_max,
             scope: ParticipantScope::parse(&r.scope).unwrap_or(ParticipantScope::All),
@@ -64,8 +66,8 @@ impl From<CycleRow> for Cycle {
 }
 
 const CYCLE_COLUMNS: &str = "id, name, starts_on, ends_on, goal_period_id, state, reviewer_types,
-    anonymous, peer_min, peer_max, scope, scope_value, hired_before, nomination_due, writing_due,
-    calibration_due, release_due, template_version_id, target_distribution";
+    anonymous, anonymity_threshold, peer_min, peer_max, scope, scope_value, hired_before,
+    nomination_due, writing_due, calibration_due, release_due, template_version_id, target_distribution";
 
 /// Every cycle, newest first, with how many people it reviews.
 pub async fn cycles(pool: &Pool) -> AppResult<Vec<(Cycle, i64)>> {
@@ -121,8 +123,8 @@ pub async fn create_cycle(
         "INSERT INTO review_cycles (name, starts_on, ends_on, goal_period_id, state, reviewer_types,
             anonymous, peer_min, peer_max, scope, scope_value, hired_before, nomination_due,
             writing_due, calibration_due, release_due, template_version_id, target_distribution,
-            created_by, created_at)
-         VALUES ($1, $2, $3, $4, 'draft', $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)
+            created_by, created_at, anonymity_threshold)
+         VALUES ($1, $2, $3, $4, 'draft', $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)
          RETURNING id",
     )
     .bind(&input.name)
@@ -144,6 +146,7 @@ pub async fn create_cycle(
     .bind(distribution_json(&input.target_distribution))
     .bind(actor)
     .bind(now())
+    .bind(input.anonymity_threshold)
     .fetch_one(&mut *tx)
     .await
     .map_err(|e| crate::store::on_unique(e, "cycle[name]", "A cycle with that name already exists."))?;
@@ -334,6 +337,36 @@ pub async fn launch(pool: &Pool, cycle_id: CycleId, actor: PersonId) -> AppResul
     .await?;
     sync_id_sequence(&mut tx, sqlite, "review_participants").await?;
     sync_id_sequence(&mut tx, sqlite, "review_assignments").await?;
+    // The versions were checked when the cycle was created, but stay editable until now:
+    // check them again, locked (on PostgreSQL) against a builder change in flight.
+    let scales: Vec<RatingScale> = sqlx::query_as::<_, super::templates::ScaleRow>(
+        "SELECT id, name, points FROM rating_scales",
+    )
+    .fetch_all(&mut *tx)
+    .await
+    .map_err(internal)?
+    .into_iter()
+    .map(RatingScale::try_from)
+    .collect::<AppResult<_>>()?;
+    for version in &plan.versions {
+        let text: String = sqlx::query_scalar(if sqlite {
+            "SELECT definition FROM template_versions WHERE id = $1"
+        } else {
+            "SELECT definition FROM template_versions WHERE id = $1 FOR UPDATE"
+        })
+        .bind(version)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(internal)?;
+        let definition: TemplateDefinition =
+            crate::store::decode("template_versions.definition", *version, &text)?;
+        if let Some(problem) = keel_core::reviews::template_problems(&definition, &scales).first() {
+            return Err(AppError::Conflict(format!(
+                "The template has changed since this cycle was created and is not ready to use: {} Fix it in the template builder, then launch.",
+                problem.message
+            )));
+        }
+    }
     for version in &plan.versions {
         sqlx::query("UPDATE template_versions SET frozen = 1 WHERE id = $1")
             .bind(version)
@@ -454,6 +487,9 @@ pub async fn advance(pool: &Pool, cycle_id: CycleId, actor: PersonId) -> AppResu
                 .await
                 .map_err(internal)?;
         }
+        CycleState::Calibration => {
+            redeal_anonymous_answers(&mut tx, is_sqlite(pool), cycle_id).await?;
+        }
         CycleState::Released => {
             release_where(&mut tx, &cycle, None).await?;
         }
@@ -479,6 +515,36 @@ pub async fn advance(pool: &Pool, cycle_id: CycleId, actor: PersonId) -> AppResu
     .await?;
     tx.commit().await.map_err(internal)?;
     Ok(next)
+}
+
+/// When writing closes, rewrites the cycle's anonymous answers in random order under fresh
+/// random ids, all in this one transaction. On PostgreSQL, rows written together share a
+/// transaction id (`xmin`, the same as their assignment's) and sit together in the heap; after
+/// this they share one with every other anonymous answer of the cycle, in no order. (SQLite
+/// keeps rows in the order of their random ids already.) See "Anonymous answers" in
+/// docs/ARCHITECTURE.md.
+async fn redeal_anonymous_answers(
+    tx: &mut Tx<'_>,
+    sqlite: bool,
+    cycle_id: CycleId,
+) -> AppResult<()> {
+    if sqlite {
+        return Ok(());
+    }
+    sqlx::query(
+        "WITH taken AS (
+            DELETE FROM review_anonymous_answers WHERE participant_id IN
+                (SELECT id FROM review_participants WHERE cycle_id = $1)
+            RETURNING participant_id, kind, question_key, answer)
+         INSERT INTO review_anonymous_answers (id, participant_id, kind, question_key, answer)
+         SELECT (floor(random() * 2147483648)::bigint << 31) | floor(random() * 2147483648)::bigint, participant_id, kind, question_key, answer
+         FROM taken ORDER BY random()",
+    )
+    .bind(cycle_id)
+    .execute(&mut **tx)
+    .await
+    .map_err(internal)?;
+    Ok(())
 }
 
 /// Releases results to the reviewees of one top-level department (or all), notifying them.

@@ -34,3 +34,24 @@ pub use progress::*;
 pub use results::*;
 pub use templates::*;
 pub use writing::*;
+
+/// A cycle's phase, read inside the write transaction that depends on it. On PostgreSQL the
+/// row is share-locked, so a phase change (`claim_phase` updates the row) waits for writes in
+/// flight and they for it: a review cannot be submitted, a peer changed or a rating calibrated
+/// after the phase that allowed it has ended. (SQLite's `BEGIN IMMEDIATE` already serialises.)
+async fn phase_in(tx: &mut Tx<'_>, sqlite: bool, cycle: CycleId) -> AppResult<CycleState> {
+    let sql = if sqlite {
+        "SELECT state FROM review_cycles WHERE id = $1"
+    } else {
+        "SELECT state FROM review_cycles WHERE id = $1 FOR SHARE"
+    };
+    let state: Option<String> = sqlx::query_scalar(sql)
+        .bind(cycle)
+        .fetch_optional(&mut **tx)
+        .await
+        .map_err(internal)?;
+    state
+        .as_deref()
+        .and_then(CycleState::parse)
+        .ok_or_else(|| AppError::not_found("That review cycle"))
+}

@@ -4,7 +4,7 @@
 use super::*;
 
 #[derive(sqlx::FromRow)]
-struct ScaleRow {
+pub(super) struct ScaleRow {
     id: i64,
     name: String,
     points: String,
@@ -207,12 +207,19 @@ pub async fn edit_definition(
     change: impl FnOnce(&mut TemplateDefinition) -> AppResult<()>,
     actor: PersonId,
 ) -> AppResult<i64> {
+    let sqlite = is_sqlite(pool);
     let mut tx = crate::store::begin_write(pool).await?;
-    let latest: Option<(i64, i64, i64, String, String)> = sqlx::query_as(
+    // Locked on PostgreSQL: a launch freezing this version, or another builder change, waits
+    // for this one (or this one for it, and then sees the version frozen or changed).
+    let latest: Option<(i64, i64, i64, String, String)> = sqlx::query_as(if sqlite {
         "SELECT v.id, v.version, v.frozen, v.definition, t.name FROM template_versions v
          JOIN review_templates t ON t.id = v.template_id WHERE v.template_id = $1
-         ORDER BY v.version DESC LIMIT 1",
-    )
+         ORDER BY v.version DESC LIMIT 1"
+    } else {
+        "SELECT v.id, v.version, v.frozen, v.definition, t.name FROM template_versions v
+         JOIN review_templates t ON t.id = v.template_id WHERE v.template_id = $1
+         ORDER BY v.version DESC LIMIT 1 FOR UPDATE OF v"
+    })
     .bind(template)
     .fetch_optional(&mut *tx)
     .await

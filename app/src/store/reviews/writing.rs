@@ -82,19 +82,33 @@ pub async fn assignments_of(pool: &Pool, reviewer: PersonId) -> AppResult<Vec<Op
 }
 
 /// Saves answers as a draft, or submits them (with the overall score when it is the manager's
-/// review, which becomes the proposed rating). A submitted review never changes again: the
-/// update only matches unsubmitted rows, so two tabs cannot both submit.
+/// review, which becomes the proposed rating), if the cycle's phase, read in the transaction,
+/// still allows it. A submitted review never changes again: the update only matches
+/// unsubmitted rows, so two tabs cannot both submit. Submitting an
+/// `anonymous` review moves its answers to `review_anonymous_answers` (no reviewer, no time, a
+/// random id per answer) and empties them on the assignment, which keeps only that it is done.
 pub async fn save_answers(
     pool: &Pool,
     assignment: &AssignmentRow,
+    cycle: &Cycle,
     answers: &Answers,
     submit: bool,
     score: Option<f64>,
-    anonymous: bool,
 ) -> AppResult<i64> {
     let at = now();
+    let anonymous = cycle.is_anonymous(assignment.kind());
     let mut tx = crate::store::begin_write(pool).await?;
-    let text = serde_json::to_string(answers).unwrap_or_else(|_| "{}".into());
+    // The phase the caller saw may have ended since (HR closed writing): read it again here.
+    let phase = super::phase_in(&mut tx, is_sqlite(pool), cycle.id).await?;
+    if let Some(refusal) = keel_core::reviews::saving_refusal(&cycle.name, phase, submit) {
+        return Err(AppError::Conflict(refusal));
+    }
+    let moves_out = submit && anonymous;
+    let text = if moves_out {
+        "{}".to_string()
+    } else {
+        serde_json::to_string(answers).unwrap_or_else(|_| "{}".into())
+    };
     let state = if submit {
         AssignmentState::Submitted
     } else {
@@ -117,6 +131,9 @@ pub async fn save_answers(
         return Err(AppError::Conflict(
             "This review has already been submitted and can no longer be changed.".into(),
         ));
+    }
+    if moves_out {
+        store_anonymously(&mut tx, assignment, answers).await?;
     }
     if submit {
         if assignment.kind() == ReviewerType::Manager {
@@ -144,7 +161,55 @@ pub async fn save_answers(
     Ok(at)
 }
 
+/// Writes one anonymous review's non-empty answers, shuffled, each under a random id.
+async fn store_anonymously(
+    tx: &mut Tx<'_>,
+    assignment: &AssignmentRow,
+    answers: &Answers,
+) -> AppResult<()> {
+    use rand::seq::SliceRandom;
+    let mut rows: Vec<(&String, &String)> = answers
+        .iter()
+        .filter(|(_, answer)| !answer.trim().is_empty())
+        .collect();
+    rows.shuffle(&mut rand::thread_rng());
+    for (key, answer) in rows {
+        sqlx::query(
+            "INSERT INTO review_anonymous_answers (id, participant_id, kind, question_key, answer)
+             VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(rand::random::<i64>() & i64::MAX)
+        .bind(assignment.participant_id)
+        .bind(&assignment.kind)
+        .bind(key)
+        .bind(answer)
+        .execute(&mut **tx)
+        .await
+        .map_err(internal)?;
+    }
+    Ok(())
+}
+
+/// The anonymous answers of one reviewer type about a participant: (question key, answer), in
+/// no meaningful order (`keel_core::reviews::anonymous_view` aggregates them).
+pub async fn anonymous_answers(
+    pool: &Pool,
+    participant: ParticipantId,
+    kind: ReviewerType,
+) -> AppResult<Vec<(String, String)>> {
+    sqlx::query_as(
+        "SELECT question_key, answer FROM review_anonymous_answers
+         WHERE participant_id = $1 AND kind = $2",
+    )
+    .bind(participant)
+    .bind(kind.as_str())
+    .fetch_all(pool)
+    .await
+    .map_err(internal)
+}
+
 /// The submitted reviews of one participant: (kind, reviewer id, reviewer name, answers).
+/// Anonymous ones come with empty answers: theirs are in `anonymous_answers`.
 pub async fn submitted_reviews(
     pool: &Pool,
     participant: ParticipantId,

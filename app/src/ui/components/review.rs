@@ -141,10 +141,10 @@ fn AnonymousBlock(section: AnonymousSection) -> impl IntoView {
             </section>
         }
         .into_any(),
-        AnonymousView::Shown { reviewers, questions } => view! {
+        AnonymousView::Shown { reviewers, threshold, questions } => view! {
             <section class="review-block">
                 <h3>{title}</h3>
-                <p class="muted small">{format!("Combined answers of {reviewers} reviewers. Names are never shown.")}</p>
+                <p class="muted small">{format!("Combined answers of {reviewers} reviewers. Names are never shown, and a question is shown only when at least {threshold} of them answered it.")}</p>
                 <dl class="answers">
                     {questions.into_iter().map(|(prompt, aggregate)| view! {
                         <dt>{prompt}</dt>
@@ -185,6 +185,10 @@ fn AggregateView(aggregate: Aggregate) -> impl IntoView {
             <ul class="plain-list small">
                 {counts.into_iter().map(|(option, n)| view! { <li>{format!("{option}: {n}")}</li> }).collect_view()}
             </ul>
+        }
+        .into_any(),
+        Aggregate::TooFewAnswers => view! {
+            <p class="muted small">"Not shown: too few reviewers answered this question for their answers to stay anonymous."</p>
         }
         .into_any(),
         Aggregate::Texts(texts) => {

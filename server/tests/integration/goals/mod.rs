@@ -4,6 +4,7 @@
 //! reporting line and HR.
 
 mod alignment;
+mod history;
 
 use crate::common::*;
 use app::store::audit;

@@ -445,6 +445,11 @@ impl<'a> Journey<'a> {
                     view.body
                 );
                 assert!(
+                    !view.body.contains("\"reviewers\""),
+                    "no count of the peers who have submitted: {}",
+                    view.body
+                );
+                assert!(
                     !view.body.contains("Keep mentoring"),
                     "withheld answers never leave the server"
                 );

@@ -1,10 +1,12 @@
 //! Review cycles through the server functions, on every backend the environment offers: HR
 //! builds a template and runs a cycle from launch to sign-off (journey.rs, one step per
-//! function); bad input and late or repeated submissions are refused with nothing written;
+//! function); anonymity holds against a determined manager (anonymity.rs); bad input and late
+//! or repeated submissions are refused with nothing written;
 //! template versions freeze (rules.rs); every HR-only function refuses everyone else
 //! (permissions.rs); the demo company has cycles for every role (demo.rs). This file holds the
 //! fixtures they share.
 
+mod anonymity;
 mod demo;
 mod journey;
 mod permissions;
@@ -196,6 +198,8 @@ pub fn cycle_fields<'a>(
         ("cycle[reviewer_types][1]", "manager"),
         ("cycle[reviewer_types][2]", "peer"),
         ("cycle[anonymous]", "on"),
+        // A small team: the anonymity threshold at its floor, so three peers suffice.
+        ("cycle[anonymity_threshold]", "3"),
         ("cycle[peer_min]", "3"),
         ("cycle[peer_max]", "4"),
         ("cycle[scope]", "department"),

@@ -16,6 +16,7 @@ use keel_core::calendar::day_number;
 use keel_core::goals::{GoalStatus, ProgressMode, Visibility};
 use leptos::prelude::*;
 use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
 
 /// Aligned goals listed on a goal's page; the tree shows the rest.
 const SHOWN_CHILDREN: usize = 30;
@@ -23,6 +24,14 @@ const SHOWN_CHILDREN: usize = 30;
 #[component]
 pub fn GoalPage() -> impl IntoView {
     let id = id_param();
+    // Earlier pages of the check-ins and of the discussion, by key (see `get_goal`).
+    let query = use_query_map();
+    let before = Memo::new(move |_| {
+        query.with(|q| {
+            let key = |name: &str| q.get(name).and_then(|v| v.parse::<i64>().ok());
+            (key("check_ins_before"), key("comments_before"))
+        })
+    });
     let refresh = RwSignal::new(0u32);
     let comment = ServerAction::<CommentOnGoal>::new();
     let status = ServerAction::<SetGoalStatus>::new();
@@ -30,14 +39,15 @@ pub fn GoalPage() -> impl IntoView {
         move || {
             (
                 id.get(),
+                before.get(),
                 refresh.get(),
                 comment.version().get(),
                 status.version().get(),
             )
         },
-        |(id, _, _, _)| async move {
+        |(id, (check_ins_before, comments_before), _, _, _)| async move {
             match id {
-                Some(id) => get_goal(id).await,
+                Some(id) => get_goal(id, check_ins_before, comments_before).await,
                 None => Err(crate::error::AppError::not_found("That goal")),
             }
         },
@@ -63,13 +73,16 @@ fn Goal(
 ) -> impl IntoView {
     let goal = detail.goal.clone();
     let id = goal.id;
+    // Whether an earlier page of the check-ins or the discussion is shown.
+    let paged = use_query_map().with_untracked(|q| {
+        (
+            q.get("check_ins_before").is_some(),
+            q.get("comments_before").is_some(),
+        )
+    });
     let start = day_number(&detail.period.starts_on).unwrap_or(detail.today);
     let end = day_number(&detail.period.ends_on).unwrap_or(detail.today);
-    let points: Vec<(i64, f64)> = detail
-        .check_ins
-        .iter()
-        .map(|c| (c.created_at.div_euclid(86_400), c.progress))
-        .collect();
+    let points = detail.progress_points.clone();
     let rolled_up = detail.progress_mode == ProgressMode::RolledUp && !detail.children.is_empty();
     let (forecast_total, forecast_miss) = detail.children_forecast;
     let forecast_summary = if goal.child_count > detail.children.len() as i64 {
@@ -108,7 +121,7 @@ fn Goal(
         open.join(",")
     );
     let key_results = detail.key_results.clone();
-    let history_rows = detail.check_ins.clone();
+    let table_rows = detail.progress_points.clone();
     view! {
         <Title text=goal.title.clone()/>
         <header class="page-header">
@@ -153,13 +166,12 @@ fn Goal(
                 <details class="chart-table">
                     <summary>"Show as a table"</summary>
                     <table class="table">
-                        <thead><tr><th scope="col">"Date"</th><th scope="col" class="num">"Progress"</th><th scope="col">"Confidence"</th></tr></thead>
+                        <thead><tr><th scope="col">"Date"</th><th scope="col" class="num">"Progress"</th></tr></thead>
                         <tbody>
-                            {history_rows.iter().map(|c| view! {
+                            {table_rows.iter().map(|(day, progress)| view! {
                                 <tr>
-                                    <td>{format_day(c.created_at.div_euclid(86_400))}</td>
-                                    <td class="num">{percent(c.progress)}</td>
-                                    <td>{c.confidence.label()}</td>
+                                    <td>{format_day(*day)}</td>
+                                    <td class="num">{percent(*progress)}</td>
                                 </tr>
                             }).collect_view()}
                         </tbody>
@@ -229,6 +241,9 @@ fn Goal(
             </section>
             <section class="card span-2" aria-labelledby="history-title">
                 <h2 id="history-title">"Check-ins"</h2>
+                {paged.0.then(|| view! {
+                    <p class="small"><a href=format!("/goals/{id}")>"Back to the latest check-ins"</a></p>
+                })}
                 {if detail.check_ins.is_empty() {
                     view! { <EmptyState title="No check-ins yet" body="Each check-in records the key results' new values, a confidence and a comment."/> }.into_any()
                 } else {
@@ -256,10 +271,19 @@ fn Goal(
                         </ol>
                     }.into_any()
                 }}
+                {detail.earlier_check_ins.map(|key| view! {
+                    <p class="small"><a href=format!("/goals/{id}?check_ins_before={key}")>"Show earlier check-ins"</a></p>
+                })}
             </section>
             <section class="card span-2" aria-labelledby="discussion-title">
                 <h2 id="discussion-title">"Discussion"</h2>
                 {if detail.description.is_empty() { None } else { Some(view! { <p class="description">{detail.description.clone()}</p> }) }}
+                {detail.earlier_comments.map(|key| view! {
+                    <p class="small"><a href=format!("/goals/{id}?comments_before={key}#discussion-title")>"Show earlier comments"</a></p>
+                })}
+                {paged.1.then(|| view! {
+                    <p class="small"><a href=format!("/goals/{id}#discussion-title")>"Back to the latest comments"</a></p>
+                })}
                 <Comments comments=detail.comments.clone()/>
                 <CommentForm goal_id=id check_in_id=None action=comment label="Add comment"/>
             </section>
@@ -328,7 +352,9 @@ fn StatusActions(
 fn alignment_note(alignment: &Alignment) -> String {
     let day = format_day(alignment.at.div_euclid(86_400));
     let why = match alignment.uncounted {
-        None => "",
+        // A parent set by hand counts no aligned goal; its page says how progress is set.
+        None | Some(Uncounted::ParentManual) => "",
+        Some(Uncounted::Cancelled) => " · cancelled, so not counted",
         Some(Uncounted::NotAgreed) => " · not counted until its goals are approved",
         Some(Uncounted::Private) => " · private, so not counted here",
     };

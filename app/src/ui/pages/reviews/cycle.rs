@@ -76,6 +76,17 @@ fn CycleView(
         1 => "1 person reviewed".to_string(),
         n => format!("{} people reviewed", format_count(n)),
     };
+    let anonymity = cycle.anonymous.then(|| {
+        let n = cycle.threshold();
+        format!(
+            "Peer and upward answers are anonymous: shown combined once writing has closed, from {n} reviewers up, and each question from {n} answers up{}.",
+            if n == keel_core::anonymity::MIN_THRESHOLD {
+                " (the floor, for small teams)"
+            } else {
+                ""
+            }
+        )
+    });
     view! {
         <Title text=cycle.name.clone()/>
         <header class="page-header">
@@ -84,6 +95,7 @@ fn CycleView(
                 <h1 class="cycle-title">{cycle.name.clone()}" "<CycleBadge state/></h1>
                 <p class="muted">{period}</p>
                 <p class="muted small">{template}" · "{people}</p>
+                {anonymity.map(|text| view! { <p class="muted small">{text}</p> })}
             </div>
             <div class="page-actions">
                 {(state != CycleState::Draft).then(|| view! {

@@ -234,24 +234,32 @@ fn CycleFields(data: CycleFormData, error: Signal<Option<AppError>>) -> impl Int
             <div class="choice-group">
                 <label class="check">
                     <input type="checkbox" name="cycle[anonymous]" value="on" checked=true aria-describedby="cycle-anonymous-error"/>
-                    "Peer and upward answers are anonymous (shown only combined, from 3 reviewers up)"
+                    "Peer and upward answers are anonymous (shown only combined, after writing closes)"
                 </label>
                 <p class="field-error" id="cycle-anonymous-error" aria-live="polite">{anonymous_error}</p>
             </div>
             <div class="form-grid">
                 <TextField
+                    label="Anonymity threshold"
+                    name="cycle[anonymity_threshold]"
+                    kind="number"
+                    value=keel_core::anonymity::DEFAULT_THRESHOLD.to_string()
+                    error=field_error(error, "cycle[anonymity_threshold]")
+                    hint="Anonymous answers of a type are shown from this many reviewers up, and each question from this many answers up. 5 by default; 3 is the floor, for small teams."
+                />
+                <TextField
                     label="Fewest peers"
                     name="cycle[peer_min]"
                     kind="number"
-                    value="3"
+                    value="5"
                     error=field_error(error, "cycle[peer_min]")
-                    hint="Each reviewee chooses at least this many peers."
+                    hint="Each reviewee chooses at least this many peers (with anonymous answers, at least the threshold)."
                 />
                 <TextField
                     label="Most peers"
                     name="cycle[peer_max]"
                     kind="number"
-                    value="5"
+                    value="8"
                     error=field_error(error, "cycle[peer_max]")
                     hint="And at most this many."
                 />

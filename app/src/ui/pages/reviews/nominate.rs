@@ -111,7 +111,7 @@ fn Nomination(
             }
         })}
         {(page.viewer_is_manager && !page.viewer_is_reviewee).then(|| {
-            let can_change = open || page.cycle_state == CycleState::Writing;
+            let can_change = page.may_change;
             view! {
                 <section class="card stack" aria-labelledby="approve-heading">
                     <h2 id="approve-heading">"Nominated peers"</h2>
@@ -149,6 +149,15 @@ fn Nomination(
                             </ul>
                         }.into_any()
                     }}
+                    {(page.cycle_state == CycleState::Writing).then(|| view! {
+                        <p class="muted small">
+                            {if can_change {
+                                "Writing has opened, so this list is fixed for everyone but HR. A change is audited, and a decline may not leave fewer peers than the cycle's minimum."
+                            } else {
+                                "Writing has opened, so this list is fixed: that keeps anonymous answers anonymous. Ask HR if a reviewer must change."
+                            }}
+                        </p>
+                    })}
                     {can_change.then(|| view! {
                         <ActionForm action=decide attr:class="add-peer">
                             <input type="hidden" name="participant_id" value=id.to_string()/>
