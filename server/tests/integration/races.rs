@@ -150,18 +150,20 @@ async fn a_review_write_that_lost_the_race_to_a_phase_change_is_refused() {
             db.backend
         );
 
-        // A calibrator's request reads an unreleased reviewee; HR releases everyone first.
+        // A calibrator's request reads an unreleased reviewee; HR releases their division first
+        // (the cycle stays in calibration: only the released state refuses the change).
         let participant_id = assignment.participant_id;
         let participant = store::reviews::participant(&db.pool, participant_id)
             .await
             .unwrap()
             .unwrap();
         assert!(participant.released_at.is_none());
+        let division = participant.top_department_id.to_string();
         let released = call(
             &app,
-            "/api/advance_review_cycle",
+            "/api/release_review_results",
             Some(&hr),
-            &[("cycle_id", &c)],
+            &[("cycle_id", &c), ("department_id", &division)],
         )
         .await;
         assert_eq!(released.status, StatusCode::OK, "{}", released.body);
@@ -178,6 +180,15 @@ async fn a_review_write_that_lost_the_race_to_a_phase_change_is_refused() {
             )
             .await,
             "a rating change after release",
+        );
+        assert_eq!(
+            store::reviews::cycle(&db.pool, cycle_id)
+                .await
+                .unwrap()
+                .unwrap()
+                .state,
+            CycleState::Calibration,
+            "still calibrating: the released state alone refused it"
         );
         assert_eq!(
             db.count(&changes).await,

@@ -456,3 +456,29 @@ fn a_goal_weighs_from_1_to_100_towards_its_parent() {
         );
     }
 }
+
+#[test]
+fn the_goal_setting_session_locks_what_was_agreed() {
+    use PlanState::*;
+    let individual = GoalLevel::Individual;
+    // Adding and editing: while a draft or with changes requested, not while with the manager
+    // or approved; other levels have no session.
+    for plan in [None, Some(Draft), Some(ChangesRequested)] {
+        assert!(adding_locked_reason(individual, plan).is_none());
+        assert!(locked_reason(individual, plan).is_none());
+    }
+    for plan in [Submitted, Approved] {
+        assert!(adding_locked_reason(individual, Some(plan)).is_some());
+        assert!(locked_reason(individual, Some(plan)).is_some());
+        assert!(locked_reason(GoalLevel::Team, Some(plan)).is_none());
+    }
+    // Status: nothing while submitted; once approved, completing is fine, cancelling is not.
+    assert!(status_locked_reason(individual, Some(Submitted), GoalStatus::Completed).is_some());
+    assert!(status_locked_reason(individual, Some(Approved), GoalStatus::Completed).is_none());
+    assert!(status_locked_reason(individual, Some(Approved), GoalStatus::Cancelled).is_some());
+    // Check-ins: active goals of an approved session (or of no session) only.
+    assert!(check_in_refusal(GoalStatus::Active, Some(Approved)).is_none());
+    assert!(check_in_refusal(GoalStatus::Active, None).is_none());
+    assert!(check_in_refusal(GoalStatus::Active, Some(Draft)).is_some());
+    assert!(check_in_refusal(GoalStatus::Completed, Some(Approved)).is_some());
+}

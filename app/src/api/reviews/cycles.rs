@@ -124,6 +124,7 @@ pub async fn get_review_cycle(cycle_id: CycleId) -> AppResult<CyclePage> {
     let version = support::version(pool, cycle.template_version_id).await?;
     let past = cycle.state == CycleState::Writing && past_due(&cycle.writing_due, support::today());
     let counts = store::reviews::progress(pool, cycle_id, past).await?;
+    let collecting = matches!(cycle.state, CycleState::Nomination | CycleState::Writing);
     let outcomes = store::reviews::outcomes(pool, cycle_id).await?;
     let kinds_of = |department: Option<i64>| -> Vec<KindProgress> {
         ReviewerType::ALL
@@ -140,11 +141,17 @@ pub async fn get_review_cycle(cycle_id: CycleId) -> AppResult<CyclePage> {
                     submitted += r.submitted;
                     late += r.late;
                 }
+                // Company-wide counts are HR's progress; a small division's would be a clue.
+                let withheld = department.is_some()
+                    && collecting
+                    && cycle.is_anonymous(kind)
+                    && total < cycle.threshold() as i64;
                 KindProgress {
                     kind,
                     total,
-                    submitted,
-                    late,
+                    submitted: if withheld { 0 } else { submitted },
+                    late: if withheld { 0 } else { late },
+                    withheld,
                 }
             })
             .collect()

@@ -76,6 +76,10 @@ pub struct KindProgress {
     pub total: i64,
     pub submitted: i64,
     pub late: i64,
+    /// A division's anonymous reviews while they are written, when there are fewer than the
+    /// threshold: how many have arrived is not shown (`submitted` and `late` are 0), since in
+    /// a group that small it says who has answered.
+    pub withheld: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -386,7 +386,8 @@ pub async fn history(
         "SELECT c.id, e.name AS author_name, c.confidence, c.comment, c.progress,
             c.key_result_values, c.created_at
          FROM check_ins c JOIN employees e ON e.id = c.author_id
-         WHERE c.goal_id = $1 AND (c.created_at < $2 OR (c.created_at = $2 AND c.id < $3))
+         WHERE c.goal_id = $1 AND c.created_at <= $2
+            AND (c.created_at < $2 OR c.id < $3)
          ORDER BY c.created_at DESC, c.id DESC LIMIT $4",
     )
     .bind(goal)
@@ -449,7 +450,8 @@ pub async fn history(
         "SELECT c.id, c.check_in_id, c.author_id, e.name AS author_name, c.body, c.created_at
          FROM goal_comments c JOIN employees e ON e.id = c.author_id
          WHERE c.goal_id = $1 AND c.check_in_id IS NULL
-            AND (c.created_at < $2 OR (c.created_at = $2 AND c.id < $3))
+            AND c.created_at <= $2
+            AND (c.created_at < $2 OR c.id < $3)
          ORDER BY c.created_at DESC, c.id DESC LIMIT $4",
     )
     .bind(goal)
@@ -485,7 +487,7 @@ pub async fn progress_series(pool: &Pool, goals: &[GoalId]) -> AppResult<Vec<(Go
         .join(", ");
     let sql = format!(
         "SELECT goal_id, created_at, progress FROM check_ins WHERE goal_id IN ({list})
-         ORDER BY goal_id, created_at"
+         ORDER BY goal_id, created_at, id"
     );
     let mut query = sqlx::query_as::<_, (i64, i64, f64)>(&sql);
     for id in goals {

@@ -608,21 +608,28 @@ pub async fn check_in(
     let mut tx = crate::store::begin_write(pool).await?;
     // The goal may have been completed or cancelled, or its session reopened, since the
     // request was checked: read both again here (locked on PostgreSQL).
-    let facts: Option<(String, String, i64, i64)> = sqlx::query_as(if sqlite {
-        "SELECT status, level, owner_id, period_id FROM goals WHERE id = $1"
-    } else {
-        "SELECT status, level, owner_id, period_id FROM goals WHERE id = $1 FOR UPDATE"
-    })
-    .bind(goal)
-    .fetch_optional(&mut *tx)
-    .await
-    .map_err(internal)?;
-    let (status, level, owner, period) = facts.ok_or_else(|| AppError::not_found("That goal"))?;
+    // The session is locked before the goal, as every goal write and `move_plan` do.
+    let facts: Option<(String, i64, i64)> =
+        sqlx::query_as("SELECT level, owner_id, period_id FROM goals WHERE id = $1")
+            .bind(goal)
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(internal)?;
+    let (level, owner, period) = facts.ok_or_else(|| AppError::not_found("That goal"))?;
     let plan = if GoalLevel::parse(&level) == Some(GoalLevel::Individual) {
         super::plan_in(&mut tx, sqlite, owner, period).await?
     } else {
         None
     };
+    let status: String = sqlx::query_scalar(if sqlite {
+        "SELECT status FROM goals WHERE id = $1"
+    } else {
+        "SELECT status FROM goals WHERE id = $1 FOR UPDATE"
+    })
+    .bind(goal)
+    .fetch_one(&mut *tx)
+    .await
+    .map_err(internal)?;
     let status = GoalStatus::parse(&status).unwrap_or(GoalStatus::Active);
     if let Some(refusal) = keel_core::goals::check_in_refusal(status, plan) {
         return Err(AppError::Conflict(refusal.into()));

@@ -206,11 +206,10 @@ pub async fn set_final_rating(
             "Ratings change only while the cycle is in calibration.".into(),
         ));
     }
-    let now_row: (Option<i64>, Option<f64>, Option<i64>) = sqlx::query_as(if sqlite {
-        "SELECT final_rating, proposed_rating, released_at FROM review_participants WHERE id = $1"
-    } else {
-        "SELECT final_rating, proposed_rating, released_at FROM review_participants WHERE id = $1 FOR UPDATE"
-    })
+    super::lock_participant(&mut tx, sqlite, participant.id).await?;
+    let now_row: (Option<i64>, Option<f64>, Option<i64>) = sqlx::query_as(
+        "SELECT final_rating, proposed_rating, released_at FROM review_participants WHERE id = $1",
+    )
     .bind(participant.id)
     .fetch_one(&mut *tx)
     .await

@@ -517,18 +517,34 @@ pub async fn advance(pool: &Pool, cycle_id: CycleId, actor: PersonId) -> AppResu
     Ok(next)
 }
 
-/// When writing closes, rewrites the cycle's anonymous answers in random order under fresh
-/// random ids, all in this one transaction. On PostgreSQL, rows written together share a
-/// transaction id (`xmin`, the same as their assignment's) and sit together in the heap; after
-/// this they share one with every other anonymous answer of the cycle, in no order. (SQLite
-/// keeps rows in the order of their random ids already.) See "Anonymous answers" in
-/// docs/ARCHITECTURE.md.
+/// When writing closes, rewrites the cycle's anonymous answers under fresh random ids, all in
+/// this one transaction. On PostgreSQL, rows written together share a transaction id (`xmin`,
+/// the same as their assignment's) and sit together in the heap; after this they share one
+/// with every other anonymous answer of the cycle, re-inserted in random order. On SQLite,
+/// where a row sits in the file can still say when it was written; after this every row has
+/// moved, and the space it left is zeroed. See "Anonymous answers" in docs/ARCHITECTURE.md.
 async fn redeal_anonymous_answers(
     tx: &mut Tx<'_>,
     sqlite: bool,
     cycle_id: CycleId,
 ) -> AppResult<()> {
     if sqlite {
+        // New random ids move every row to a new place in the table's b-tree; secure_delete
+        // zeroes what they leave behind in the file.
+        for statement in [
+            "PRAGMA secure_delete = ON",
+            "UPDATE review_anonymous_answers SET id = (random() & 9223372036854775807)
+             WHERE participant_id IN (SELECT id FROM review_participants WHERE cycle_id = $1)",
+            "PRAGMA secure_delete = OFF",
+        ] {
+            let query = sqlx::query(statement);
+            let query = if statement.contains("$1") {
+                query.bind(cycle_id)
+            } else {
+                query
+            };
+            query.execute(&mut **tx).await.map_err(internal)?;
+        }
         return Ok(());
     }
     sqlx::query(

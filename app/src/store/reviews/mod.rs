@@ -55,3 +55,20 @@ async fn phase_in(tx: &mut Tx<'_>, sqlite: bool, cycle: CycleId) -> AppResult<Cy
         .and_then(CycleState::parse)
         .ok_or_else(|| AppError::not_found("That review cycle"))
 }
+
+/// Takes the reviewee's row lock on PostgreSQL (SQLite has one writer at a time), right after
+/// `phase_in`, in every write about one reviewee (nominations, peer decisions, saving a review,
+/// calibrating): they then queue in one order (cycle, reviewee, then assignments and the tally
+/// rows their triggers update) instead of each holding what another waits for. `NO KEY
+/// UPDATE`, so the foreign-key checks of rows that point at the reviewee (anonymous answers)
+/// do not wait for it.
+async fn lock_participant(tx: &mut Tx<'_>, sqlite: bool, id: ParticipantId) -> AppResult<()> {
+    if !sqlite {
+        sqlx::query("SELECT id FROM review_participants WHERE id = $1 FOR NO KEY UPDATE")
+            .bind(id)
+            .fetch_optional(&mut **tx)
+            .await
+            .map_err(internal)?;
+    }
+    Ok(())
+}

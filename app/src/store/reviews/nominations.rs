@@ -26,21 +26,6 @@ pub async fn nominations(pool: &Pool, participant: ParticipantId) -> AppResult<V
     .map_err(internal)
 }
 
-/// Takes the reviewee's row lock first on PostgreSQL (SQLite has one writer at a time), so
-/// that a nomination and the manager's decision on the same reviewee queue instead of each
-/// holding what the other waits for: an assignment row on one side, the peer tally row the
-/// triggers update on the other.
-async fn lock_participant(tx: &mut Tx<'_>, sqlite: bool, id: ParticipantId) -> AppResult<()> {
-    if !sqlite {
-        sqlx::query("SELECT id FROM review_participants WHERE id = $1 FOR UPDATE")
-            .bind(id)
-            .fetch_optional(&mut **tx)
-            .await
-            .map_err(internal)?;
-    }
-    Ok(())
-}
-
 /// The reviewee's nomination: replaces their proposals still awaiting approval with `peers`,
 /// and lets their manager know. Refused unless nomination is open and, with the peers already
 /// approved, the count is within the cycle's range (both read in this transaction).
@@ -57,7 +42,7 @@ pub async fn nominate(
             "Peer nomination for this cycle is closed.".into(),
         ));
     }
-    lock_participant(&mut tx, sqlite, participant.id).await?;
+    super::lock_participant(&mut tx, sqlite, participant.id).await?;
     let approved: Vec<i64> = sqlx::query_scalar(
         "SELECT reviewer_id FROM review_assignments WHERE participant_id = $1 AND kind = 'peer'
          AND state NOT IN ('nominated', 'declined')",
@@ -154,7 +139,7 @@ pub async fn decide_nomination(
             ))
         }
     };
-    lock_participant(&mut tx, sqlite, participant.id).await?;
+    super::lock_participant(&mut tx, sqlite, participant.id).await?;
     let before: Option<String> = sqlx::query_scalar(
         "SELECT state FROM review_assignments WHERE participant_id = $1 AND reviewer_id = $2 AND kind = 'peer'",
     )
@@ -171,8 +156,7 @@ pub async fn decide_nomination(
                 WHEN state IN ('nominated', 'declined') THEN
                     CASE WHEN saved_at IS NULL THEN 'pending' ELSE 'draft' END
                 ELSE state END
-             WHERE participant_id = $1 AND reviewer_id = $2 AND kind = 'peer'
-                AND state IN ('nominated', 'declined', 'pending', 'draft')",
+             WHERE participant_id = $1 AND reviewer_id = $2 AND kind = 'peer'",
         )
     } else {
         sqlx::query(
@@ -210,7 +194,7 @@ pub async fn decide_nomination(
         .await
         .map_err(|e| crate::store::on_unique(e, "peer", "That person is already a reviewer."))?;
     }
-    if frozen {
+    if frozen && (!approve || newly_approved) {
         let peers: i64 = sqlx::query_scalar(
             "SELECT COUNT(*) FROM review_assignments
              WHERE participant_id = $1 AND kind = 'peer' AND state <> 'declined'",
@@ -219,7 +203,16 @@ pub async fn decide_nomination(
         .fetch_one(&mut *tx)
         .await
         .map_err(internal)?;
-        if peers < cycle.peer_min {
+        if approve && peers > cycle.peer_max {
+            return Err(AppError::invalid(
+                "peer",
+                format!(
+                    "{} would have {peers} peer reviewers, more than this cycle's maximum of {}.",
+                    participant.person_name, cycle.peer_max
+                ),
+            ));
+        }
+        if !approve && peers < cycle.peer_min {
             return Err(AppError::invalid(
                 "peer",
                 format!(

@@ -99,10 +99,12 @@ pub async fn save_answers(
     let anonymous = cycle.is_anonymous(assignment.kind());
     let mut tx = crate::store::begin_write(pool).await?;
     // The phase the caller saw may have ended since (HR closed writing): read it again here.
-    let phase = super::phase_in(&mut tx, is_sqlite(pool), cycle.id).await?;
+    let sqlite = is_sqlite(pool);
+    let phase = super::phase_in(&mut tx, sqlite, cycle.id).await?;
     if let Some(refusal) = keel_core::reviews::saving_refusal(&cycle.name, phase, submit) {
         return Err(AppError::Conflict(refusal));
     }
+    super::lock_participant(&mut tx, sqlite, assignment.participant_id).await?;
     let moves_out = submit && anonymous;
     let text = if moves_out {
         "{}".to_string()

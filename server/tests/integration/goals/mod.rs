@@ -477,6 +477,15 @@ async fn a_private_goal_is_invisible_outside_the_owners_reporting_line_and_hr() 
                 sees,
                 "{who} parent page"
             );
+            // Nor who aligned it there, or when.
+            let aligned: Vec<String> = parent_detail.json()["alignments"]
+                .as_array()
+                .map(|list| list.iter().map(|a| a["goal_id"].to_string()).collect())
+                .unwrap_or_default();
+            assert!(
+                sees || !aligned.contains(&id),
+                "{who} sees the private goal's alignment: {aligned:?}"
+            );
             let form = call(
                 &app,
                 "/api/get_goal_form_options",

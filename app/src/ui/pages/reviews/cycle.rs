@@ -334,9 +334,16 @@ fn Completion(
     }
 }
 
-/// "12 / 40", with the late ones when there are any.
+/// "12 / 40", with the late ones when there are any; "? / 3" for a division's anonymous
+/// reviews too few to count in the open.
 fn kind_cell(kind: Option<&KindProgress>) -> AnyView {
     match kind {
+        Some(k) if k.withheld => view! {
+            <td class="num muted" title="Too few anonymous reviewers here to show how many have answered">
+                {format!("? / {}", format_count(k.total))}
+            </td>
+        }
+        .into_any(),
         Some(k) => view! {
             <td class="num">
                 {format!("{} / {}", format_count(k.submitted), format_count(k.total))}

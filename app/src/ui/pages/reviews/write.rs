@@ -125,12 +125,25 @@ fn Writer(page: WritePage) -> impl IntoView {
     };
     let side = view! { <SidePanel page=page.clone()/> };
     if page.state == AssignmentState::Submitted {
+        // Nothing of a submitted review stays on this device.
+        let key = format!("keel-review-{}", page.assignment_id);
+        Effect::new(move |_| device::remove(&key));
+        let answers = if page.anonymous {
+            // Its answers left the assignment when it was submitted (see "Anonymous answers"
+            // in docs/ARCHITECTURE.md): not even its author can read them back.
+            view! {
+                <p class="muted">"Your answers were stored anonymously, apart from your name, so they can no longer be shown here. They appear in the results only combined with other reviewers' answers."</p>
+            }
+            .into_any()
+        } else {
+            view! { <ReadOnly page=page.clone()/> }.into_any()
+        };
         return view! {
             {header}
             <div class="review-layout">
                 <div class="review-main">
                     <p class="notice small">{format!("Submitted {}. A submitted review can no longer be changed.", page.saved_at.map(format_time).unwrap_or_default())}</p>
-                    <ReadOnly page=page.clone()/>
+                    {answers}
                 </div>
                 {side}
             </div>
