@@ -145,7 +145,7 @@ pub async fn get_review_cycle(cycle_id: CycleId) -> AppResult<CyclePage> {
                 let withheld = department.is_some()
                     && collecting
                     && cycle.is_anonymous(kind)
-                    && total < cycle.threshold() as i64;
+                    && (1..cycle.threshold() as i64).contains(&total);
                 KindProgress {
                     kind,
                     total,

@@ -6,7 +6,6 @@ use crate::error::AppError;
 use crate::ui::components::feedback::{error_fallback, EmptyState, Loading};
 use crate::ui::components::form::{field_error, form_error, last_error};
 use crate::ui::components::goal::format_date;
-use crate::ui::components::review::AssignmentBadge;
 use keel_core::reviews::{AssignmentState, CycleState};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -98,7 +97,7 @@ fn Nomination(
                                             <span class="peer-name">{o.name.clone()}</span>
                                             <span class="muted small">{o.title.clone()}</span>
                                         </span>
-                                        {o.state.map(|s| view! { <AssignmentBadge state=s/> })}
+                                        {o.state.map(|s| view! { <PeerBadge state=s/> })}
                                     </label>
                                 }
                             }).collect_view()}
@@ -128,7 +127,7 @@ fn Nomination(
                                                 <span class="peer-name">{o.name.clone()}</span>
                                                 <span class="muted small">{o.title.clone()}</span>
                                             </span>
-                                            {o.state.map(|s| view! { <AssignmentBadge state=s/> })}
+                                            {o.state.map(|s| view! { <PeerBadge state=s/> })}
                                             {(can_change && matches!(o.state, Some(AssignmentState::Nominated | AssignmentState::Declined))).then(|| view! {
                                                 <ActionForm action=decide attr:class="inline-form">
                                                     <input type="hidden" name="participant_id" value=id.to_string()/>
@@ -175,4 +174,17 @@ fn Nomination(
             }
         })}
     }
+}
+
+/// Where a peer stands on this page: awaiting approval, approved or declined. Whether an
+/// approved peer has started or submitted is not shown here (the server reports both as
+/// pending): it would say whose answers are whose.
+#[component]
+fn PeerBadge(state: AssignmentState) -> impl IntoView {
+    let (class, label) = match state {
+        AssignmentState::Nominated => ("badge", "Awaiting approval"),
+        AssignmentState::Declined => ("badge badge-muted", "Declined"),
+        _ => ("badge badge-on", "Approved"),
+    };
+    view! { <span class=class>{label}</span> }
 }
