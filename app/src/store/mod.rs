@@ -113,37 +113,35 @@ pub async fn schema_is_current(pool: &Pool) -> Result<bool, sqlx::Error> {
     Ok(applied == Some(latest))
 }
 
-/// The migrations that changed what counts towards a rolled-up goal: from 6, only goals every
-/// reader of the parent may see; from 7, individual goals only once their goal-setting session
-/// is approved. A database that had goals before either has its roll-ups recomputed once.
-const ROLLUP_RULE_MIGRATIONS: [i64; 2] = [6, 7];
+/// What a migration may ask for in `pending_work` once the schema is up to date. Each is done
+/// in one transaction that also deletes its row: work cut short is done again at the next start.
+pub const RECOMPUTE_GOAL_ROLLUPS: &str = "recompute_goal_rollups";
 
-/// Brings the schema up to date, then the data that a migration's new rule changes.
+/// Brings the schema up to date, then does the work the migrations asked for (`pending_work`),
+/// such as recomputing goal roll-ups after a migration changed what counts towards them.
 pub async fn migrate(pool: &Pool, backend: Backend) -> Result<(), String> {
     let migrator = match backend {
         Backend::Sqlite => &SQLITE_MIGRATIONS,
         Backend::Postgres => &POSTGRES_MIGRATIONS,
     };
-    // A new database has no migrations table yet: nothing applied, nothing to bring forward.
-    let applied: Vec<i64> = sqlx::query_scalar("SELECT version FROM _sqlx_migrations")
-        .fetch_all(pool)
-        .await
-        .unwrap_or_default();
     migrator
         .run(pool)
         .await
         .map_err(|e| format!("migration failed: {e}"))?;
-    let rule_changed = ROLLUP_RULE_MIGRATIONS
-        .iter()
-        .any(|version| !applied.contains(version));
-    if !applied.is_empty() && rule_changed {
-        let parents = goals::recompute_rollups_over_private_or_individual_goals(pool)
-            .await
-            .map_err(|e| format!("recomputing goal roll-ups failed: {e}"))?;
-        tracing::info!(
-            parents,
-            "recomputed goal roll-ups under the new counting rules"
-        );
+    let pending: Vec<String> = sqlx::query_scalar("SELECT name FROM pending_work ORDER BY name")
+        .fetch_all(pool)
+        .await
+        .map_err(|e| format!("reading pending_work failed: {e}"))?;
+    for work in pending {
+        match work.as_str() {
+            RECOMPUTE_GOAL_ROLLUPS => {
+                let parents = goals::recompute_every_rollup(pool)
+                    .await
+                    .map_err(|e| format!("recomputing goal roll-ups failed: {e}"))?;
+                tracing::info!(parents, "recomputed goal roll-ups a migration asked for");
+            }
+            other => return Err(format!("a migration asked for unknown work {other:?}")),
+        }
     }
     Ok(())
 }

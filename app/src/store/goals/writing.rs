@@ -419,24 +419,26 @@ async fn write_key_results(tx: &mut Tx<'_>, goal: GoalId, input: &GoalInput) -> 
     Ok(())
 }
 
-/// Recomputes, in one transaction, every rolled-up goal that has a private or an individual
-/// goal aligned to it, and the goals above it; returns how many. Run once by `store::migrate`
-/// when a rule for what counts towards a parent arrives: private goals do not count towards
-/// parents with more readers (migration 0006); individual goals count once their goal-setting
-/// session is approved (migration 0007).
-pub async fn recompute_rollups_over_private_or_individual_goals(pool: &Pool) -> AppResult<usize> {
+/// Recomputes every rolled-up goal with goals aligned under it (and, through `recompute`, the
+/// goals above it), in one transaction that also deletes the request in `pending_work` (see
+/// `store::migrate`). Returns how many goals it started from.
+pub async fn recompute_every_rollup(pool: &Pool) -> AppResult<usize> {
+    let mut tx = crate::store::begin_write(pool).await?;
     let parents: Vec<i64> = sqlx::query_scalar(
         "SELECT DISTINCT c.parent_id FROM goals c JOIN goals p ON p.id = c.parent_id
-         WHERE (c.visibility = 'private' OR c.level = 'individual')
-           AND p.progress_mode = 'rolled_up' ORDER BY c.parent_id",
+         WHERE p.progress_mode = 'rolled_up' ORDER BY c.parent_id",
     )
-    .fetch_all(pool)
+    .fetch_all(&mut *tx)
     .await
     .map_err(internal)?;
-    let mut tx = crate::store::begin_write(pool).await?;
     for parent in &parents {
         recompute(&mut tx, *parent).await?;
     }
+    sqlx::query("DELETE FROM pending_work WHERE name = $1")
+        .bind(crate::store::RECOMPUTE_GOAL_ROLLUPS)
+        .execute(&mut *tx)
+        .await
+        .map_err(internal)?;
     tx.commit().await.map_err(internal)?;
     Ok(parents.len())
 }

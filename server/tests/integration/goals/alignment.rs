@@ -317,3 +317,60 @@ async fn editing_a_goal_keeps_offering_its_parent_after_the_owner_moves() {
         db.cleanup().await;
     }
 }
+
+/// Work a migration asks for (`pending_work`) is done once the schema is up to date, in the
+/// transaction that removes the request; until it has been, every start tries again.
+#[tokio::test]
+async fn a_roll_up_recompute_a_migration_asks_for_runs_until_it_has_run() {
+    for db in TestDb::all().await {
+        let parent = db
+            .count("SELECT MIN(p.id) FROM goals p JOIN goals c ON c.parent_id = p.id WHERE p.progress_mode = 'rolled_up'")
+            .await;
+        let progress = |db: &TestDb| {
+            let sql = format!(
+                "SELECT CAST(ROUND(progress * 1000) AS BIGINT) FROM goals WHERE id = {parent}"
+            );
+            let pool = db.pool.clone();
+            async move {
+                sqlx::query_scalar::<_, i64>(&sql)
+                    .fetch_one(&pool)
+                    .await
+                    .unwrap()
+            }
+        };
+        let request =
+            "INSERT INTO pending_work (name, requested_at) VALUES ('recompute_goal_rollups', 0)";
+        sqlx::query(request).execute(&db.pool).await.unwrap();
+        app::store::migrate(&db.pool, db.backend)
+            .await
+            .expect("migrates");
+        let right = progress(&db).await;
+        // A roll-up gone wrong (as migration 0007's weight clamp left some) and the request a
+        // migration writes to redo them.
+        sqlx::query(&format!(
+            "UPDATE goals SET progress = 12.345 WHERE id = {parent}"
+        ))
+        .execute(&db.pool)
+        .await
+        .unwrap();
+        app::store::migrate(&db.pool, db.backend)
+            .await
+            .expect("migrates");
+        assert_eq!(
+            progress(&db).await,
+            12_345,
+            "nothing asked for: nothing redone"
+        );
+        sqlx::query(request).execute(&db.pool).await.unwrap();
+        app::store::migrate(&db.pool, db.backend)
+            .await
+            .expect("migrates");
+        assert_eq!(progress(&db).await, right, "recomputed on {:?}", db.backend);
+        assert_eq!(
+            db.count("SELECT COUNT(*) FROM pending_work").await,
+            0,
+            "and done once"
+        );
+        db.cleanup().await;
+    }
+}
